@@ -1,0 +1,177 @@
+"""Composition root: :func:`build_assistant` wires every component from settings.
+
+The CLI and the UI call this and nothing else builds clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.config import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.catalog import DocumentSummary, KnowledgeArticles
+    from assistant.citations import CitationResolver, CiteResult
+    from assistant.documents import Hit
+    from assistant.drafting.service import DraftingService
+    from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
+    from assistant.lawlib import LawLibrary
+    from assistant.lawnames import LawNames
+    from assistant.qa import AnswerService
+    from assistant.retrieval import HybridRetriever
+    from assistant.store import KnowledgeStore
+
+
+@dataclass
+class Assistant:
+    """Every service of the app, built once and shared by the CLI and the UI."""
+
+    settings: Settings
+    embeddings: Embeddings
+    store: KnowledgeStore
+    lawlib: LawLibrary
+    names: LawNames
+    articles: KnowledgeArticles
+    resolver: CitationResolver
+    retriever: HybridRetriever
+    ingestor: Ingestor
+    qa: AnswerService
+    drafting: DraftingService
+    llm: BaseChatModel | None = None
+    closers: list[Any] = field(default_factory=list)
+
+    # Knowledge base -------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
+        """Ingest files/folders and refresh every index that depends on the store."""
+        report = self.ingestor.ingest_paths(paths, progress)
+        self.refresh()
+        return report
+
+    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+        report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
+        self.refresh()
+        return report
+
+    def remove(self, source: str) -> int:
+        """Remove one document by its source name; returns removed chunks."""
+        n = self.ingestor.remove(source)
+        if n:
+            self.refresh()
+        return n
+
+    def documents(self) -> list[DocumentSummary]:
+        """Summaries of all stored documents."""
+        from assistant.catalog import list_documents
+
+        return list_documents(self.store)
+
+    def refresh(self) -> None:
+        """Rebuild the BM25 snapshot, local articles and law names after a change."""
+        self.articles.refresh()
+        for law in self.articles.law_names():
+            self.names.add(law)
+        self.retriever.refresh()
+
+    # Queries ----------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, filters: dict | None = None) -> list[Hit]:
+        """Hybrid search."""
+        return self.retriever.search(query, k=k, filters=filters)
+
+    def cite(self, query: str) -> CiteResult:
+        """Exact citation lookup."""
+        return self.resolver.resolve(query)
+
+    def status_line(self) -> str:
+        """Which backends are active, in Chinese, for the UI and CLI."""
+        emb = self.settings.embedding.backend
+        llm = self.settings.llm
+        if self.llm is None:
+            llm_label = "离线模式：摘录式回答"
+        else:
+            llm_label = f"大模型：{llm.backend}/{llm.model or llm.gguf_path or ''}"
+        store = f"Chroma 服务 {self.settings.chroma.host}" if self.settings.chroma.host else "本地 Chroma"
+        return f"向量模型：{emb} ｜ {llm_label} ｜ 知识库：{store}，{self.store.count()} 个片段"
+
+    def close(self) -> None:
+        """Stop anything the assistant started (a local llama.cpp server)."""
+        for closer in self.closers:
+            closer()
+        self.closers.clear()
+
+
+def build_assistant(settings: Settings | None = None, llm_backend: str | None = None) -> Assistant:
+    """Build the assistant from settings (loaded from the environment when omitted).
+
+    Args:
+        settings: Settings to use.
+        llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
+    """
+    from assistant.catalog import KnowledgeArticles
+    from assistant.citations import CitationResolver
+    from assistant.config import load_settings
+    from assistant.drafting.service import DraftingService
+    from assistant.embeddings import make_embeddings
+    from assistant.ingest.pipeline import Ingestor
+    from assistant.lawlib import LawLibrary
+    from assistant.lawnames import LawNames
+    from assistant.llm import make_chat_model
+    from assistant.qa import AnswerService
+    from assistant.retrieval import HybridRetriever
+    from assistant.store import make_store
+
+    settings = settings or load_settings()
+    if llm_backend:
+        settings = settings.model_copy(
+            update={"llm": settings.llm.model_copy(update={"backend": llm_backend})}
+        )
+    embeddings = make_embeddings(settings.embedding)
+    store = make_store(settings, embeddings)
+    lawlib = LawLibrary(settings.law_db)
+    articles = KnowledgeArticles(store)
+    names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
+    resolver = CitationResolver(lawlib, names, local=articles)
+    retriever = HybridRetriever(store, settings.retrieval, names)
+    closers: list[Any] = []
+    llm = make_chat_model(settings.llm)
+    if llm is not None and hasattr(llm, "_assistant_close"):
+        closers.append(llm._assistant_close)
+    qa = AnswerService(
+        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+    )
+    drafting = DraftingService(
+        llm=llm,
+        exemplars=_exemplar_source(retriever),
+        verify=resolver.verify,
+        fonts=settings.export,
+    )
+    return Assistant(
+        settings=settings,
+        embeddings=embeddings,
+        store=store,
+        lawlib=lawlib,
+        names=names,
+        articles=articles,
+        resolver=resolver,
+        retriever=retriever,
+        ingestor=Ingestor(store, lawlib, names),
+        qa=qa,
+        drafting=drafting,
+        llm=llm,
+        closers=closers,
+    )
+
+
+def _exemplar_source(retriever: HybridRetriever):
+    """Style exemplars for LLM drafting: passages of past reports about a section."""
+
+    def exemplars(topic: str, k: int = 3) -> list[str]:
+        return [h.text for h in retriever.search(topic, k=k, filters={"doc_type": "report"})]
+
+    return exemplars

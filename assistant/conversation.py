@@ -1,0 +1,159 @@
+"""Multi-turn state: past turns plus the law and article in focus, and follow-up resolution.
+
+Offline (no LLM), a follow-up is resolved by carrying the focus over:
+
+- ``那第二款呢？`` → same law and article, paragraph 2 (an exact citation);
+- ``第三十三条呢？`` → same law, article 33 (an exact citation);
+- a question that names no law → retrieval is boosted towards the law in focus (``laws=``).
+
+With an LLM the question is first condensed by ``prompts/condense_v1.yaml`` (see ``qa.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+_NUM = r"[零〇一二两三四五六七八九十百千\d]+"
+ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
+PARAGRAPH_REF = re.compile(rf"第{_NUM}款")
+ITEM_REF = re.compile(rf"第{_NUM}项")
+
+
+class _Parser(Protocol):
+    def parse(self, text: str) -> list[Any]: ...
+
+
+class _Names(Protocol):
+    def detect(self, query: str) -> list[str]: ...  # optional: match_before(text, end)
+
+
+@dataclass
+class Turn:
+    """One question and the answer given to it."""
+
+    question: str
+    answer: str
+
+
+@dataclass
+class Conversation:
+    """Turns of one chat plus the law/article the last answer was about.
+
+    Pass the same object to every ``AnswerService.ask`` call of a chat; the service records
+    each turn and updates the focus. Plain histories (Gradio message dicts or
+    ``(question, answer)`` pairs) are converted with :meth:`coerce`.
+    """
+
+    turns: list[Turn] = field(default_factory=list)
+    focus_law: str | None = None
+    focus_article: str | None = None  # e.g. "第三十二条"
+
+    def record(
+        self, question: str, answer: str, law: str | None = None, article: str | None = None
+    ) -> None:
+        """Append a turn; a law (and article) in the answer becomes the new focus."""
+        self.turns.append(Turn(question, answer))
+        if law:
+            self.focus_law, self.focus_article = law, article
+
+    def transcript(self, max_turns: int = 3, max_chars: int = 300) -> str:
+        """Recent turns as text for prompts, answers shortened to ``max_chars``."""
+        lines: list[str] = []
+        for turn in self.turns[-max_turns:]:
+            answer = (
+                turn.answer if len(turn.answer) <= max_chars else turn.answer[:max_chars] + "……"
+            )
+            lines += [f"用户：{turn.question}", f"助手：{answer}"]
+        return "\n".join(lines)
+
+    @classmethod
+    def coerce(cls, history: Conversation | Iterable[Any] | None) -> Conversation:
+        """Accept a Conversation, Gradio ``{"role", "content"}`` dicts or ``(q, a)`` pairs."""
+        if history is None:
+            return cls()
+        if isinstance(history, Conversation):
+            return history
+        conv = cls()
+        pending: str | None = None
+        for item in history:
+            if isinstance(item, dict):
+                role, content = item.get("role"), _text(item.get("content"))
+                if role == "user":
+                    pending = content
+                elif role == "assistant" and pending is not None:
+                    conv.turns.append(Turn(pending, content))
+                    pending = None
+            elif isinstance(item, Sequence) and len(item) == 2:
+                conv.turns.append(Turn(_text(item[0]), _text(item[1])))
+        return conv
+
+
+def _text(content: Any) -> str:
+    # Gradio may hand over multimodal content lists; keep their text parts only.
+    if isinstance(content, list):
+        return "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+    return "" if content is None else str(content)
+
+
+@dataclass
+class Resolved:
+    """A question made standalone, plus the laws retrieval should favour."""
+
+    question: str
+    laws: list[str] = field(default_factory=list)
+    carried_over: bool = False
+
+
+def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None, str | None]:
+    """Law and article in focus: the recorded focus, else the latest citation in the turns."""
+    if conversation.focus_law:
+        return conversation.focus_law, conversation.focus_article
+    for turn in reversed(conversation.turns):
+        for text in (turn.question, turn.answer):
+            for cite in parser.parse(text):
+                if getattr(cite, "law", None):
+                    return cite.law, getattr(cite, "article", None)
+    return None, None
+
+
+def names_law_explicitly(question: str, names: _Names, detected: list[str]) -> bool:
+    """Whether the question writes a law's name (not merely implies one by topic keywords)."""
+    if "《" in question:
+        return True
+    match_before = getattr(names, "match_before", None)
+    if match_before is None:  # detectors without name positions: trust detect()
+        return bool(detected)
+    return any(match_before(question, end) for end in range(2, len(question) + 1))
+
+
+def resolve_followup(
+    question: str, conversation: Conversation, names: _Names, parser: _Parser
+) -> Resolved:
+    """Rewrite a follow-up against the focus of the conversation (no LLM needed).
+
+    Args:
+        question: The user's latest question.
+        conversation: Earlier turns (may be empty).
+        names: Detects law names in the question (``LawNames``).
+        parser: Parses citations in earlier turns (``CitationResolver``).
+    """
+    detected = list(names.detect(question))
+    if not conversation.turns or names_law_explicitly(question, names, detected):
+        return Resolved(question, detected)
+    law, article = find_focus(conversation, parser)
+    if not law:
+        return Resolved(question, detected)
+    article_ref = ARTICLE_REF.search(question)
+    para_ref = PARAGRAPH_REF.search(question)
+    item_ref = ITEM_REF.search(question)
+    if article_ref:
+        tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
+        return Resolved(f"{law}{article_ref.group(0)}{tail}", [law], True)
+    if (para_ref or item_ref) and article:
+        tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
+        return Resolved(f"{law}{article}{tail}", [law], True)
+    # Topic keywords may imply other laws; the one under discussion comes first.
+    return Resolved(question, [law, *(d for d in detected if d != law)], True)

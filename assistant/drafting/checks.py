@@ -1,0 +1,169 @@
+"""Checks on a draft: mandated structure, every entered figure present, no invented figure,
+citations that verify, no superseded regulation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.drafting.catalogue import Catalogue, load_catalogue
+from assistant.drafting.compare import CHANGE_RE
+from assistant.drafting.draft import Draft
+from assistant.drafting.facts import Facts
+from assistant.drafting.numbers import find_figures, number_values, parse_quantity
+
+Verify = Callable[[str], list]
+
+REQUIRED = (
+    ("measures", "一", ("举措", "成效")),
+    ("shortcomings", "二", ("不足",)),
+    ("responsible", "三", ("第一责任人",)),
+    ("plans", "四", ("安排",)),
+)
+# Regulations replaced by a newer one under a different name; citing the old one is a mistake.
+SUPERSEDED = {
+    "信访条例": "信访工作条例",
+    "法治政府建设实施纲要（2015—2020年）": "法治政府建设实施纲要（2021—2025年）",
+    "法治政府建设实施纲要（2015-2020年）": "法治政府建设实施纲要（2021—2025年）",
+}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Numbers that are not figures: list numbering, article numbers, years, dates like 5.12.
+_IGNORED = (
+    re.compile(r"(?m)^\s*\d+[.．、](?!\d)"),
+    re.compile(r"[（(]\d+[）)]"),
+    re.compile(r"第\d+[条款项章节]"),
+    re.compile(r"(?:19|20)\d{2}(?=年|[—\-－–至]|）)"),
+    CHANGE_RE,
+    # Update mode keeps last year's sentences marked for revision; they are reported as such.
+    re.compile(r"【待更新】[^。；\n]*[。；]?"),
+)
+
+
+@dataclass(frozen=True)
+class CheckWarning:
+    """One problem found in a draft."""
+
+    code: str
+    message: str
+
+
+def _text(draft: Draft | str) -> str:
+    return draft.text() if isinstance(draft, Draft) else str(draft)
+
+
+def check_structure(text: str) -> list[CheckWarning]:
+    """Required parts 一 to 四 present, each once and in order."""
+    out, last, last_label = [], -1, ""
+    lines = text.split("\n")
+    for key, numeral, words in REQUIRED:
+        pattern = re.compile(rf"^\s*{numeral}、.*(?:{'|'.join(words)})")
+        index = next((i for i, ln in enumerate(lines) if pattern.match(ln)), None)
+        label = f"“{numeral}、”部分"
+        if index is None:
+            out.append(CheckWarning("section_missing", f"缺少必备的{label}（{'、'.join(words)}）"))
+            continue
+        if index < last:
+            out.append(CheckWarning("section_order", f"{label}应位于{last_label}之后"))
+        last, last_label = index, label
+    return out
+
+
+def _superseded_spans(text: str, facts: Facts, catalogue: Catalogue) -> list[tuple[int, int]]:
+    """Spans of figures in staff text that an indicator value of the facts overrides."""
+    spans = []
+    for key, q in facts.quantities().items():
+        ind = catalogue.get(key)
+        for start, end, found in ind.find_all(text) if ind else []:
+            if not found.same_as(q):
+                spans.append((start, end))
+    return spans
+
+
+def _entered_figures(facts: Facts, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(where, figure text) for every indicator value and every figure in the staff's text.
+
+    When a text states another value than the indicator of the same name (facts extracted from
+    last year and only the indicators updated), the indicator wins and the text's figure is not
+    required; facts validation already warns about the mismatch.
+    """
+    figures = [(f"indicators.{k}", v) for k, v in facts.indicators.items()]
+    for text in facts.all_texts()[1 + len(facts.indicators):]:
+        skip = _superseded_spans(text, facts, catalogue)
+        figures += [("", q.text) for s, e, q in find_figures(text)
+                    if not any(a <= s and e <= b for a, b in skip)]
+    return figures
+
+
+def check_coverage(text: str, facts: Facts) -> list[CheckWarning]:
+    """Every entered figure appears, literally or as the same amount (1.2万元 = 12000元)."""
+    draft_figures = [q for _, _, q in find_figures(text)]
+    out, seen = [], set()
+    for where, figure in _entered_figures(facts, load_catalogue()):
+        if figure in seen or figure in text:
+            continue
+        seen.add(figure)
+        q = parse_quantity(figure)
+        if q is not None and any(q.same_as(d) for d in draft_figures):
+            continue
+        place = f"（{where}）" if where else ""
+        out.append(CheckWarning("figure_missing", f"草稿中缺少填写的数据“{figure}”{place}"))
+    return out
+
+
+def invented_numbers(text: str, facts: Facts) -> list[str]:
+    """Numbers in the draft that no fact contains (years, numbering, article numbers ignored)."""
+    allowed = set()
+    for t in facts.all_texts():
+        allowed |= number_values(t)
+    allowed |= {float(facts.year), float(facts.year + 1), float(facts.year - 1)}
+    masked = text
+    for pattern in _IGNORED:
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    out = []
+    for _, _, q in find_figures(masked):
+        if round(q.value, 4) not in allowed and q.base[0] not in allowed:
+            out.append(q.text)
+    figure_free = re.sub("|".join(re.escape(q.text) for _, _, q in find_figures(masked)) or "$^", " ", masked)
+    out += [n for n in _NUMBER.findall(figure_free) if round(float(n), 4) not in allowed]
+    return list(dict.fromkeys(out))
+
+
+def check_superseded(text: str) -> list[CheckWarning]:
+    """Citations of regulations that have been replaced, e.g. 《信访条例》 -> 《信访工作条例》."""
+    out = []
+    for old, new in SUPERSEDED.items():
+        if f"《{old}》" in text:
+            out.append(CheckWarning("superseded", f"《{old}》已被《{new}》替代，请改为引用《{new}》"))
+    return out
+
+
+def check_citations(text: str, verify: Verify) -> list[CheckWarning]:
+    """Run the injected citation verifier and report every citation that is not ok."""
+    out = []
+    for result in verify(text) or []:
+        status = getattr(result, "status", "ok")
+        if status != "ok":
+            out.append(CheckWarning(f"citation_{status}", str(getattr(result, "message", status))))
+    return out
+
+
+def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None) -> list[CheckWarning]:
+    """All checks on a draft (a :class:`Draft` or its plain text)."""
+    text = _text(draft)
+    warnings = check_structure(text) + check_coverage(text, facts)
+    for n in invented_numbers(text, facts):
+        warnings.append(CheckWarning("figure_invented", f"草稿中的数字“{n}”在填写的材料中找不到，请核实或删除"))
+    warnings += check_superseded(text)
+    if verify is not None:
+        warnings += check_citations(text, verify)
+    return warnings
+
+
+def summarize(warnings: list[CheckWarning]) -> dict[str, Any]:
+    """Counts by code (for evals and the UI)."""
+    counts: dict[str, int] = {}
+    for w in warnings:
+        counts[w.code] = counts.get(w.code, 0) + 1
+    return counts

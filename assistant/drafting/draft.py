@@ -1,0 +1,93 @@
+"""A drafted report: title, mandated sections in order, and the warnings raised while drafting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# Mandated order of a 法治政府建设年度情况报告; "other" (五、) only when there is something to report.
+SECTION_KEYS = ("opening", "measures", "shortcomings", "responsible", "plans", "other")
+SECTION_LABELS = {
+    "opening": "开头段",
+    "measures": "一、主要举措和成效",
+    "shortcomings": "二、存在的不足和原因",
+    "responsible": "三、第一责任人履职情况",
+    "plans": "四、下一年度主要安排",
+    "other": "五、其他需要报告的情况",
+}
+SUBHEADING_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def section_key(ref: str | int) -> str:
+    """Section key from a key, a part number (0 = opening, 1 = 一 … 5 = 五) or a Chinese numeral.
+
+    Raises:
+        ValueError: in Chinese, when the reference names no section.
+    """
+    text = str(ref).strip()
+    if text in SECTION_KEYS:
+        return text
+    numerals = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+    index = numerals.get(text.rstrip("、"))
+    if index is None and text.isdigit():
+        index = int(text)
+    if index is None or not 0 <= index < len(SECTION_KEYS):
+        choices = "、".join(f"{i}（{SECTION_LABELS[k]}）" for i, k in enumerate(SECTION_KEYS))
+        raise ValueError(f"没有第“{ref}”部分，可选：{choices}")
+    return SECTION_KEYS[index]
+
+
+@dataclass
+class DraftSection:
+    """One part of the report; ``text`` holds its paragraphs separated by newlines."""
+
+    key: str
+    heading: str
+    text: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Non-empty paragraphs of the section body."""
+        return [p.strip() for p in self.text.split("\n") if p.strip()]
+
+
+@dataclass
+class Draft:
+    """A complete draft report."""
+
+    title: str
+    sections: list[DraftSection]
+    warnings: list[str] = field(default_factory=list)
+    facts: Any = None
+
+    def section(self, key: str) -> DraftSection | None:
+        """The section with this key, if present."""
+        return next((s for s in self.sections if s.key == key), None)
+
+    def with_section(self, new: DraftSection) -> Draft:
+        """Copy of the draft with one section replaced (or inserted in mandated order)."""
+        sections = [s for s in self.sections if s.key != new.key] + [new]
+        sections.sort(key=lambda s: SECTION_KEYS.index(s.key))
+        return replace(self, sections=sections, warnings=list(self.warnings))
+
+    def text(self) -> str:
+        """Plain text of the whole report (title, headings, paragraphs)."""
+        lines = [self.title, ""]
+        for s in self.sections:
+            if s.heading:
+                lines.append(s.heading)
+            lines.extend(s.paragraphs)
+        return "\n".join(lines) + "\n"
+
+    def markdown(self) -> str:
+        """Markdown: # title, ## 一、…, ### （一）…, paragraphs; warnings as a closing note."""
+        out = [f"# {self.title}", ""]
+        for s in self.sections:
+            if s.heading:
+                out += [f"## {s.heading}", ""]
+            for p in s.paragraphs:
+                out += [f"### {p}" if SUBHEADING_RE.match(p) and len(p) < 60 else p, ""]
+        if self.warnings:
+            out += ["---", "", "**起草提示**", ""] + [f"- {w}" for w in self.warnings] + [""]
+        return "\n".join(out)

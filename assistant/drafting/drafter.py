@@ -1,0 +1,160 @@
+"""Drafting a report section by section: templates offline, or a chat model checked against the facts.
+
+A model's section is accepted only when it keeps every figure of the template text and adds no
+number of its own; otherwise the template text is used and a warning says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.drafting.catalogue import Catalogue, load_catalogue
+from assistant.drafting.checks import Verify, check_draft, invented_numbers
+from assistant.drafting.compare import Comparison, compare
+from assistant.drafting.draft import SECTION_KEYS, SECTION_LABELS, Draft, DraftSection
+from assistant.drafting.facts import Facts
+from assistant.drafting.numbers import find_figures
+from assistant.drafting.offline import OfflineWriter
+from assistant.prompts import load_prompt
+
+Exemplars = Callable[[str], list[str]]
+MODES = ("offline", "llm")
+
+
+def section_facts_text(key: str, facts: Facts) -> str:
+    """The facts one section is written from, as a plain list for the prompt."""
+    if key == "opening":
+        return f"- 单位：{facts.organization}\n- 年度：{facts.year}年"
+    if key == "measures":
+        lines = [f"- 指标 {k}：{v}" for k, v in facts.indicators.items()]
+        for m in facts.measures:
+            lines.append(f"- 领域“{m.area}”：{m.text}".rstrip("："))
+            lines += [f"  - {item}" for item in m.items]
+        return "\n".join(lines)
+    items = {"shortcomings": facts.shortcomings, "responsible": facts.first_responsible_person,
+             "plans": facts.next_year_plans, "other": facts.other}[key]
+    return "\n".join(f"- {x}" for x in items)
+
+
+def _clean_output(text: str, heading: str) -> str:
+    text = re.sub(r"^```\w*\s*|\s*```$", "", str(text).strip())
+    lines = [re.sub(r"^#+\s*|\*\*", "", ln).strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    if lines and heading and (lines[0] == heading or lines[0].rstrip("：:") == heading):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def missing_figures(candidate: str, reference: str) -> list[str]:
+    """Figures of the reference text that the candidate text lost."""
+    have = [q for _, _, q in find_figures(candidate)]
+    out = []
+    for _, _, q in find_figures(reference):
+        if q.text not in candidate and not any(q.same_as(h) for h in have):
+            out.append(q.text)
+    return list(dict.fromkeys(out))
+
+
+class Drafter:
+    """Writes drafts from facts.
+
+    Args:
+        llm: LangChain chat model for ``mode="llm"``; None = templates only.
+        exemplars: ``(section heading) -> past-report passages`` used as style examples.
+        verify: citation verifier ``(text) -> list[CitationCheck]`` run on the final draft.
+        catalogue: indicator catalogue (built-in by default).
+        prompt_name: chat prompt under ``prompts/`` for one section.
+        prompts_dir: alternative ``prompts/`` folder (tests, evals).
+    """
+
+    def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
+                 catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v1",
+                 prompts_dir: Path | None = None, template_version: str = "v1"):
+        self.llm = llm
+        self.exemplars = exemplars
+        self.verify = verify
+        self.catalogue = catalogue or load_catalogue()
+        self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
+        self.prompt_name = prompt_name
+        self.prompts_dir = prompts_dir
+
+    def draft(self, facts: Facts, mode: str = "offline", previous: Facts | None = None) -> Draft:
+        """Draft the whole report; ``previous`` (last year's facts) adds 较上年… phrases."""
+        comparisons = compare(previous, facts, self.catalogue) if previous else None
+        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        warnings = list(facts.warnings)
+        sections = []
+        for key in keys:
+            section, notes = self.section(key, facts, mode, comparisons)
+            sections.append(section)
+            warnings += notes
+        draft = Draft(self.writer.title(facts), sections, warnings, facts)
+        return self.finish(draft, facts)
+
+    def section(self, key: str, facts: Facts, mode: str = "offline",
+                comparisons: list[Comparison] | None = None) -> tuple[DraftSection, list[str]]:
+        """One section and the warnings raised while writing it."""
+        if mode not in MODES:
+            raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
+        if key == "other" and not facts.other:
+            raise ValueError("“other”（五、其他需要报告的情况）没有填写内容，无法生成该部分")
+        offline = self.writer.section(key, facts, comparisons)
+        if mode == "offline":
+            return offline, []
+        if self.llm is None:
+            return offline, ["未配置大模型，已使用模板起草"] if key == "opening" else []
+        return self._llm_section(offline, facts, comparisons)
+
+    def _llm_section(self, offline: DraftSection, facts: Facts,
+                     comparisons: list[Comparison] | None) -> tuple[DraftSection, list[str]]:
+        label = SECTION_LABELS[offline.key]
+        prompt = load_prompt(self.prompt_name, self.prompts_dir)
+        facts_text = section_facts_text(offline.key, facts)
+        if comparisons and offline.key == "measures":
+            facts_text += "\n" + "\n".join(f"- {c.label}{c.phrase}" for c in comparisons if c.phrase)
+        messages = prompt.messages(
+            organization=facts.organization, year=facts.year, next_year=facts.year + 1,
+            heading=offline.heading, section_label=label, facts_text=facts_text,
+            reference=offline.text,
+            exemplars=self.exemplars(offline.heading or label) if self.exemplars else [],
+        )
+        try:
+            reply = self.llm.invoke(messages)
+        except Exception as exc:  # any backend failure must not lose the draft
+            return offline, [f"{label}：大模型调用失败（{exc}），已改用模板文本"]
+        text = _clean_output(getattr(reply, "content", reply), offline.heading)
+        problems = []
+        lost = missing_figures(text, offline.text)
+        if lost:
+            problems.append(f"缺少数据“{'”“'.join(lost)}”")
+        invented = invented_numbers(text, facts)
+        if invented:
+            problems.append(f"出现材料中没有的数字“{'”“'.join(invented)}”")
+        if not text:
+            problems.append("输出为空")
+        if problems:
+            return offline, [f"{label}：大模型输出{'；'.join(problems)}，已改用模板文本"]
+        return DraftSection(offline.key, offline.heading, text), []
+
+    def finish(self, draft: Draft, facts: Facts) -> Draft:
+        """Run the final checks and append their messages to the draft's warnings."""
+        for w in check_draft(draft, facts, self.verify):
+            if w.message not in draft.warnings:
+                draft.warnings.append(w.message)
+        return draft
+
+    def regenerate(self, draft: Draft, key: str, facts: Facts, mode: str = "offline",
+                   previous: Facts | None = None) -> Draft:
+        """Redraft one section from (possibly edited) facts; the other sections stay as they are."""
+        comparisons = compare(previous, facts, self.catalogue) if previous else None
+        section, notes = self.section(key, facts, mode, comparisons)
+        new = draft.with_section(section)
+        # Check results are recomputed for the new text; notes about other sections are kept.
+        stale = {w.message for w in check_draft(draft, draft.facts or facts, self.verify)}
+        new.warnings = [w for w in draft.warnings
+                        if w not in stale and not w.startswith(SECTION_LABELS[key])] + notes
+        new.facts = facts
+        return self.finish(new, facts)

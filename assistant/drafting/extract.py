@@ -1,0 +1,126 @@
+"""Facts recovered from a past report, so staff start next year's facts from last year's.
+
+Decision on the year: :func:`extract_facts` returns the facts *of the report's own year* (a 2021
+report gives ``year: 2021``), so the result can serve directly as ``previous`` for year-over-year
+comparison. :func:`next_year_facts` turns them into a starting point for the following year.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.catalogue import Catalogue, load_catalogue
+from assistant.drafting.facts import Facts, Measure
+from assistant.drafting.numbers import normalize_text
+from assistant.drafting.report import ORDINAL_RE, ParsedReport, ReportSection, parse_report
+
+PLACEHOLDER = "（待填写）"
+_ORG_PATTERNS = (
+    re.compile(r"^(.{2,30}?)(?:\d{4})年度?法治政府建设"),
+    re.compile(r"[，。]([\u4e00-\u9fff]{2,15}?)(?:法治政府建设|依法行政)工作[，。]"),
+    re.compile(r"([\u4e00-\u9fff]{2,12}?(?:人防办|司法局|执法局|街道办事处|办公室|委员会|管理局|局|街道))"),
+)
+
+
+def detect_organization(report: ParsedReport) -> str | None:
+    """Reporting office from the title, else from the opening paragraph."""
+    m = _ORG_PATTERNS[0].match(report.title)
+    if m and m.group(1).strip():
+        return m.group(1).strip()
+    opening = "。" + "".join(report.opening)
+    for pattern in _ORG_PATTERNS[1:]:
+        m = pattern.search(opening)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _measures(section: ReportSection | None) -> list[Measure]:
+    if section is None:
+        return []
+    out = []
+    for block in section.blocks():
+        area = block.heading or "主要举措"
+        out.append(Measure(area=area, text="\n".join(block.body), items=block.items))
+    return out
+
+
+def _ordinal_items(section: ReportSection | None) -> list[str]:
+    """一是…/二是… paragraphs (continuation paragraphs joined); else every paragraph."""
+    if section is None:
+        return []
+    items: list[str] = []
+    started = False
+    for p in section.paragraphs:
+        if ORDINAL_RE.match(p):
+            items.append(ORDINAL_RE.sub("", p).strip())
+            started = True
+        elif started:
+            items[-1] += p
+    return items or list(section.paragraphs)
+
+
+def _flatten(section: ReportSection | None) -> list[str]:
+    """Sub-blocks as items: 小标题。正文 for prose blocks, one item per numbered point."""
+    if section is None:
+        return []
+    items = []
+    for block in section.blocks():
+        body = "".join(block.body)
+        if block.heading and body:
+            items.append(f"{block.heading}。{body}")
+        elif body:
+            items.append(body)
+        elif block.heading and not block.items:
+            items.append(block.heading)
+        items.extend(block.items)
+    return items
+
+
+def extract_facts(report_text: str, organization: str | None = None,
+                  catalogue: Catalogue | None = None) -> Facts:
+    """Pre-fill facts from a past report's text (plain or PDF-extracted).
+
+    Indicators come from part 一 (and the opening); measure areas are the （一）（二） sub-headings
+    of part 一 with their text and numbered items, kept verbatim so staff can update them.
+    Missing parts are filled with ``（待填写）`` and listed in ``facts.warnings``.
+    """
+    catalogue = catalogue or load_catalogue()
+    report = parse_report(report_text)
+    warnings = []
+    org = organization or detect_organization(report)
+    if not org:
+        org, _ = PLACEHOLDER, warnings.append("未能从报告中识别单位名称，请填写 organization")
+    if report.year is None:
+        warnings.append("未能识别报告年度，请填写 year")
+    measures_section = report.section("measures")
+    scope = "\n".join(report.opening + (measures_section.paragraphs if measures_section else []))
+    found = catalogue.extract(scope or normalize_text(report_text))
+    fields = {
+        "measures": _measures(measures_section),
+        "shortcomings": _ordinal_items(report.section("shortcomings")),
+        "first_responsible_person": _flatten(report.section("responsible")),
+        "next_year_plans": _flatten(report.section("plans")),
+    }
+    for name, value in fields.items():
+        if not value:
+            warnings.append(f"报告中没有找到“{name}”对应的部分，已填入“{PLACEHOLDER}”")
+            fields[name] = [Measure(area=PLACEHOLDER, text=PLACEHOLDER)] if name == "measures" else [PLACEHOLDER]
+    facts = Facts(
+        organization=org,
+        year=report.year or 2000,
+        indicators={k: q.text for k, q in found.items()},
+        other=_flatten(report.section("other")),
+        **fields,
+    )
+    facts.warnings = warnings
+    return facts
+
+
+def next_year_facts(facts: Facts) -> Facts:
+    """Starting point for the following year: same content, year + 1, a reminder to update."""
+    new = facts.model_copy(deep=True, update={"year": facts.year + 1})
+    new.warnings = list(facts.warnings) + [
+        f"以下内容摘自{facts.year}年报告，请逐项更新为{facts.year + 1}年的情况和数据"
+    ]
+    return new

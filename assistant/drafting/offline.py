@@ -1,0 +1,182 @@
+"""Template drafting without a model: every fact framed in formal wording, nothing invented.
+
+Staff text is kept verbatim (only list numbering is normalised and a closing 。 ensured); the
+templates under ``prompts/drafting/`` add framing sentences that contain no figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from assistant.drafting.catalogue import Catalogue, Indicator, load_catalogue
+from assistant.drafting.compare import Comparison, change_suffix
+from assistant.drafting.draft import SECTION_KEYS, Draft, DraftSection
+from assistant.drafting.facts import Facts, Measure
+from assistant.drafting.report import ORDINAL_RE, cn_numeral
+from assistant.prompts import PROMPTS_DIR, Template, load_template
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（\d+）|\(\d+\))\s*")
+
+
+def sentence(text: str) -> str:
+    """Staff text as one formal sentence: no list number, ends with 。."""
+    text = _LEADING_NUMBER.sub("", str(text).strip())
+    text = ORDINAL_RE.sub("", text).strip()
+    text = re.sub(r"[，,、；;：:\s]+$", "", text)
+    return text if re.search(r"[。！？”]$", text) else text + "。"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [sentence(p) for p in str(text).split("\n") if p.strip()]
+
+
+class OfflineWriter:
+    """Renders each section of a report from facts with versioned Jinja templates."""
+
+    def __init__(self, catalogue: Catalogue | None = None, version: str = "v1",
+                 prompts_dir: Path | None = None):
+        self.catalogue = catalogue or load_catalogue()
+        self.version = version
+        self.prompts_dir = prompts_dir
+        folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
+        self._structure = yaml.safe_load(
+            (folder / "drafting" / f"structure_{version}.yaml").read_text(encoding="utf-8"))
+
+    def _render_line(self, name: str, source: str, facts: Facts) -> str:
+        return Template(name, source).render(**self._context(facts))
+
+    @staticmethod
+    def _context(facts: Facts) -> dict:
+        return {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1}
+
+    def title(self, facts: Facts) -> str:
+        """Report title, e.g. 示例区人民防空办公室2023年法治政府建设年度情况报告."""
+        return self._render_line("title", self._structure["title"], facts)
+
+    def heading(self, key: str, facts: Facts) -> str:
+        """Mandated heading of a section (empty for the opening paragraph)."""
+        return self._render_line(key, self._structure["headings"][key], facts)
+
+    def section(self, key: str, facts: Facts, comparisons: list[Comparison] | None = None) -> DraftSection:
+        """Render one section from the facts (``comparisons`` annotate figures in part 一)."""
+        template = load_template(f"drafting/{key}_{self.version}.j2", self.prompts_dir)
+        context = self._context(facts) | getattr(self, f"_{key}_context")(facts)
+        text = template.render(**context)
+        if key == "measures" and comparisons:
+            text = annotate_changes(text, comparisons, self.catalogue)
+        return DraftSection(key, self.heading(key, facts), _clean(text))
+
+    def draft(self, facts: Facts, comparisons: list[Comparison] | None = None) -> Draft:
+        """Whole report; part 五 only when ``facts.other`` is filled."""
+        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        sections = [self.section(k, facts, comparisons) for k in keys]
+        return Draft(self.title(facts), sections, list(facts.warnings), facts)
+
+    # -- per-section template variables -------------------------------------------------------
+
+    def _opening_context(self, facts: Facts) -> dict:
+        return {}
+
+    def _measures_context(self, facts: Facts) -> dict:
+        placed, leftover = place_indicators(facts, self.catalogue)
+        measures = []
+        for i, m in enumerate(facts.measures):
+            measures.append({
+                "number": cn_numeral(i + 1),
+                "area": m.area.strip().rstrip("。"),
+                "paragraphs": _paragraphs(m.text),
+                "points": [sentence(x) for x in m.items],
+                "figures": placed.get(i, []),
+            })
+        return {"measures": measures, "leftover": leftover,
+                "leftover_number": cn_numeral(len(measures) + 1)}
+
+    def _shortcomings_context(self, facts: Facts) -> dict:
+        items = [{"ordinal": cn_numeral(i), "text": sentence(s)} for i, s in enumerate(facts.shortcomings, 1)]
+        return {"shortcomings": items}
+
+    def _responsible_context(self, facts: Facts) -> dict:
+        return {"items": [sentence(s) for s in facts.first_responsible_person]}
+
+    def _plans_context(self, facts: Facts) -> dict:
+        return {"items": [sentence(s) for s in facts.next_year_plans]}
+
+    def _other_context(self, facts: Facts) -> dict:
+        return {"items": [sentence(s) for s in facts.other]}
+
+
+def _clean(text: str) -> str:
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _covered(ind: Indicator | None, value: str, measures: list[Measure]) -> bool:
+    """True when a measure already states this exact figure for this indicator."""
+    target = _q(value)
+    names = (ind.key, ind.label, *ind.aliases) if ind else ()
+    for m in measures:
+        texts = [m.text, *m.items]
+        if ind is not None and any(target and q.same_as(target)
+                                   for t in texts for _, _, q in ind.find_all(t)):
+            return True
+        # Wording the patterns do not know still counts when the figure is there and the
+        # indicator is named in the text or in the area heading.
+        context = m.area + "".join(texts)
+        if any(value in t for t in texts) and (ind is None or any(n in context for n in names)):
+            return True
+    return False
+
+
+def _q(value: str):
+    from assistant.drafting.numbers import parse_quantity
+
+    return parse_quantity(value)
+
+
+def _home(ind: Indicator | None, key: str, measures: list[Measure]) -> int | None:
+    """Measure an indicator belongs to: its name in the text, else a topic in the area."""
+    names = (key, *(ind.aliases if ind else ()), *((ind.label,) if ind else ()))
+    for i, m in enumerate(measures):
+        if any(n in m.area for n in names):
+            return i
+    for i, m in enumerate(measures):
+        if ind and any(t in m.area for t in ind.topics):
+            return i
+    return None
+
+
+def place_indicators(facts: Facts, catalogue: Catalogue) -> tuple[dict[int, list[str]], list[str]]:
+    """Phrases for indicators the measure texts do not already state.
+
+    Returns:
+        (phrases per measure index, phrases for a closing 其他工作情况 block).
+    """
+    placed: dict[int, list[str]] = {}
+    leftover: list[str] = []
+    for key, value in facts.indicators.items():
+        ind = catalogue.get(key)
+        if _covered(ind, value, facts.measures):
+            continue
+        phrase = ind.sentence(value) if ind else f"{key}{value}"
+        home = _home(ind, key, facts.measures)
+        if home is None:
+            leftover.append(phrase)
+        else:
+            placed.setdefault(home, []).append(phrase)
+    return placed, leftover
+
+
+def annotate_changes(text: str, comparisons: list[Comparison], catalogue: Catalogue) -> str:
+    """Append 较上年增长24% after the first mention of each compared figure."""
+    for c in comparisons:
+        ind = catalogue.get(c.indicator)
+        if not c.phrase or ind is None:
+            continue
+        current = _q(c.current)
+        hit = next((h for h in ind.find_all(text) if current and h[2].same_as(current)), None)
+        if hit is None or c.phrase in text[hit[1]:hit[1] + len(c.phrase) + 2]:
+            continue
+        text = text[:hit[1]] + change_suffix(text, hit[1], c.phrase) + text[hit[1]:]
+    return text

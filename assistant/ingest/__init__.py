@@ -1,0 +1,1 @@
+"""Ingestion core: load files, normalise text, classify documents and split them into chunks."""

@@ -1,0 +1,232 @@
+"""Tell regulations from annual reports and read their title, law name, dates and office."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.ingest.loaders import LoadedDocument
+from assistant.numerals import chinese_to_int
+
+INFO_END = "<!-- INFO END -->"
+_CN_NUM = "零〇一二两三四五六七八九十百千"
+ARTICLE_RE = re.compile(
+    rf"^第([{_CN_NUM}\d]+)条(?:之([一二三四五六七八九十\d]+))?(?:[ \u3000]+|(?![规的、，中至和或及]))"
+)
+STRUCTURE_RE = re.compile(rf"^#*\s*第[{_CN_NUM}\d]+[编章节](?:[ \u3000]|$)")
+# Keywords of the four mandated parts of a 法治政府建设年度情况报告 (the fifth is optional).
+MANDATED_SECTIONS = {
+    1: ("主要举措和成效", "主要举措"),
+    2: ("存在的不足和原因", "不足和原因", "存在的不足", "存在的问题"),
+    3: ("第一责任人职责", "第一责任人"),
+    4: ("主要安排", "工作安排", "工作计划"),
+    5: ("其他需要报告的情况",),
+}
+_FILE_DATE_RE = re.compile(r"[（(](\d{4})[-.年](\d{1,2})[-.月](\d{1,2})日?[）)]")
+_CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_VERSION_WORDS = ("修订", "修正", "修改", "通过", "公布", "发布", "批准")
+_REPORT_YEAR_RE = re.compile(r"(\d{4})\s*年度?\s*(?:[^，。\n]{0,20}?)法治政府建设")
+_ORG_SUFFIX = tuple("办 局 委 会 院 室 所 中心 政府 部 处 队 站 署 厅".split())
+_ORG_IN_BODY_RE = re.compile(
+    r"(?:^|[，。；、：\s])([^，。；、：\s“”《》（）()]{2,15}?)法治政府建设工作"
+)
+
+
+@dataclass
+class DocInfo:
+    """What kind of document a file is, and the facts its chunks are labelled with."""
+
+    doc_type: str
+    title: str
+    law: str | None = None
+    version_date: str | None = None
+    year: int | None = None
+    organization: str | None = None
+
+
+def classify(doc: LoadedDocument) -> DocInfo:
+    """Classify a loaded file as ``regulation``, ``report`` or ``other`` and read its facts."""
+    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    stem = doc.path.stem
+    title = _title(lines, stem)
+    if is_regulation(lines):
+        law = title.strip("《》")
+        version = _version_date(stem, doc.text)
+        year = int(version[:4]) if version else None
+        return DocInfo("regulation", title, law=law, version_date=version, year=year)
+    if is_report(doc.text, lines):
+        return DocInfo(
+            "report",
+            title,
+            year=_report_year(title, lines, stem),
+            organization=_organization(stem, doc.text),
+        )
+    return DocInfo("other", title)
+
+
+def is_regulation(lines: list[str]) -> bool:
+    """At least three lines open with an article heading (第X条)."""
+    return sum(1 for ln in lines if ARTICLE_RE.match(ln)) >= 3
+
+
+def is_report(text: str, lines: list[str]) -> bool:
+    """Mentions 法治政府建设 and has headings of at least two mandated parts."""
+    if "法治政府建设" not in text:
+        return False
+    found = {part for ln in lines if len(ln) <= 80 and (part := mandated_part(ln))}
+    return len(found) >= 2
+
+
+def mandated_part(line: str) -> int | None:
+    """Return the number (1–5) of the mandated report part a heading line names, if any."""
+    for part, keywords in MANDATED_SECTIONS.items():
+        if any(k in line for k in keywords):
+            return part
+    return None
+
+
+def _title(lines: list[str], stem: str) -> str:
+    for ln in lines[:3]:
+        if ln.startswith("# "):
+            return ln[2:].strip()
+    if lines and len(lines[0]) <= 60 and not re.search(r"[。；！？]", lines[0]):
+        return lines[0].lstrip("#").strip()
+    return stem
+
+
+def _version_date(stem: str, text: str) -> str | None:
+    m = _FILE_DATE_RE.search(stem)
+    if m:
+        return _iso(*m.groups())
+    header = _header(text)
+    dated = [(ln, _CN_DATE_RE.findall(ln)) for ln in header.split("\n")]
+    preferred = [d for ln, ds in dated if any(w in ln for w in _VERSION_WORDS) for d in ds]
+    candidates = preferred or [d for _, ds in dated for d in ds]
+    if not candidates:
+        return None
+    return max(_iso(*d) for d in candidates)
+
+
+def _header(text: str) -> str:
+    """Promulgation notes: before the INFO END marker, else before the first 章/条."""
+    if INFO_END in text:
+        return text.split(INFO_END, 1)[0]
+    lines = text.split("\n")
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if ARTICLE_RE.match(s) or STRUCTURE_RE.match(s):
+            return "\n".join(lines[:i])
+    return "\n".join(lines[:10])
+
+
+def _iso(year: str, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _report_year(title: str, lines: list[str], stem: str) -> int | None:
+    for source in (title, *lines[:3], stem):
+        m = _REPORT_YEAR_RE.search(source)
+        if m:
+            return int(m.group(1))
+    m = re.search(r"(\d{4})\s*年", title) or re.search(r"(\d{4})\s*年", stem)
+    return int(m.group(1)) if m else None
+
+
+def _organization(stem: str, text: str) -> str | None:
+    candidates = re.findall(r"\d{4}\s*年度?(.+?)法治政府建设", stem)
+    candidates += re.findall(r"^(.+?)\d{4}\s*年", stem)
+    candidates += _ORG_IN_BODY_RE.findall(text[:3000])
+    for cand in candidates:
+        cand = cand.strip(" _-—（）()")
+        if 2 <= len(cand) <= 20 and cand.endswith(_ORG_SUFFIX):
+            return cand
+    return None
+
+
+# ---------------------------------------------------------------- regulation structure
+
+_ITEM_RE = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")  # 项 inside an article's 款
+
+
+@dataclass
+class Article:
+    """One article: ``paragraphs`` are its 款, each a list of lines (the 款 plus its 项)."""
+
+    label: str
+    number: int
+    chapter: str
+    paragraphs: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Passage:
+    """Text outside any article, such as the preamble (序言) of the Constitution."""
+
+    chapter: str
+    lines: list[str] = field(default_factory=list)
+
+
+def parse_regulation(text: str) -> list[Article | Passage]:
+    """Read a regulation's articles and chapter path (编 / 章 / 节), skipping its header.
+
+    The first 款 of an article starts with its heading, e.g. ``第三十二条 当事人有……``.
+    """
+    items: list[Article | Passage] = []
+    path: dict[str, str] = {}
+    current: Article | Passage | None = None
+    after_heading = False
+    for line in _regulation_body(text):
+        if not line or (line.startswith("<!--") and line.endswith("-->")):
+            continue
+        if STRUCTURE_RE.match(line) or line.startswith("#"):
+            _enter_heading(path, line.lstrip("#").strip())
+            current, after_heading = None, True
+            continue
+        if after_heading and path and len(line) <= 30 and not re.search(r"[。；：，]", line):
+            # Chapter title wrapped onto a second line in the source.
+            path[next(reversed(path))] += line
+            continue
+        after_heading = False
+        if m := ARTICLE_RE.match(line):
+            label = f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else "")
+            current = Article(label, chinese_to_int(m.group(1)), " / ".join(path.values()))
+            current.paragraphs.append([f"{label} {line[m.end() :].strip()}".strip()])
+            items.append(current)
+        elif isinstance(current, Article):
+            _add_to_article(current, line)
+        else:
+            if current is None:
+                current = Passage(" / ".join(path.values()))
+                items.append(current)
+            current.lines.append(line)
+    return items
+
+
+def _add_to_article(article: Article, line: str) -> None:
+    if article.paragraphs == [[article.label]]:
+        article.paragraphs[0][0] = f"{article.label} {line}"  # heading stood on its own line
+    elif _ITEM_RE.match(line):
+        article.paragraphs[-1].append(line)
+    else:
+        article.paragraphs.append([line])
+
+
+def _regulation_body(text: str) -> list[str]:
+    lines = [ln.strip() for ln in text.split("\n")]
+    if INFO_END in text:
+        return [ln.strip() for ln in text.split(INFO_END, 1)[1].split("\n")]
+    for i, ln in enumerate(lines):
+        if ARTICLE_RE.match(ln) or STRUCTURE_RE.match(ln):
+            return lines[i:]
+    return lines
+
+
+def _enter_heading(path: dict[str, str], heading: str) -> None:
+    m = re.match(r"^(第\S+?([编章节]))\s*(.*)$", heading)
+    level = m.group(2) if m else "章"
+    # "第一章　总　　则" → "第一章 总则": spacing inside a chapter title is typography.
+    label = (m.group(1) + " " + re.sub(r"\s+", "", m.group(3))).strip() if m else heading
+    order = "编章节"
+    for key in order[order.index(level) :]:
+        path.pop(key, None)
+    path[level] = label

@@ -1,0 +1,327 @@
+"""Question answering with numbered sources: routing, retrieval, answer, verification.
+
+The chain: question → follow-up resolution → an explicit citation goes to the exact resolver;
+anything else → hybrid retrieval → relevance gate → either the LLM (LCEL: prompt | model |
+parser, then guards) or the offline sentence picker → :class:`Answer`.
+
+Relevance gate: a hit counts as evidence when its dense cosine (``metadata['dense_score']``,
+multilingual-e5) is at least ``min_relevance`` (default 0.86: unrelated Chinese text scores
+0.80–0.85 against e5, related passages 0.88+), or when at least ``min_overlap`` (default 0.5) of
+the question's keywords occur in it. With no evidence the answer is :data:`NOT_FOUND`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import RunnableLambda
+
+from assistant.conversation import Conversation, Resolved, resolve_followup
+from assistant.documents import Hit
+from assistant.extractive import SentencePicker, keyword_overlap
+from assistant.llm import describe_failure
+from assistant.prompts import Prompt, load_prompt
+
+NOT_FOUND = "未在知识库中找到依据。"
+BAD_CITATION = "〔引用有误〕"
+_MARKER = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
+_INVALID = ("article_missing", "law_unknown")
+
+
+class Retriever(Protocol):
+    """Hybrid search over the knowledge base (see ``assistant.retrieval``)."""
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: dict | None = None,
+        laws: list[str] | None = None,
+    ) -> list[Hit]: ...
+
+
+@dataclass
+class Answer:
+    """What the assistant says, with the sources its [n] markers point at."""
+
+    answer: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    mode: str = "offline"  # 'offline' | 'llm' | 'citation'
+    found: bool = True
+    question: str = ""  # the standalone question actually answered
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialisable form for ``--json`` output and the UI."""
+        return {
+            "answer": self.answer,
+            "sources": self.sources,
+            "warnings": self.warnings,
+            "mode": self.mode,
+            "found": self.found,
+        }
+
+
+def format_context(hits: list[Hit]) -> str:
+    """Number passages for the prompt: ``[1] 《…》第X条`` then the passage text."""
+    blocks = []
+    for n, hit in enumerate(hits, 1):
+        status = "（已被替代，仅供参考）" if hit.metadata.get("status") == "superseded" else ""
+        blocks.append(f"[{n}] {hit.label}{status}\n{hit.text.strip()}")
+    return "\n\n".join(blocks)
+
+
+def hit_source(n: int, hit: Hit) -> dict[str, Any]:
+    """Source entry for the answer's n-th marker."""
+    data = hit.to_json()
+    keys = ("law", "article", "title", "source", "page", "section", "text", "label", "doc_type")
+    return {"n": n, **{k: data.get(k) for k in keys}, "status": data.get("status") or "current"}
+
+
+def citation_source(cite: Any) -> dict[str, Any]:
+    """Source entry for an exactly resolved citation (``CiteResult``)."""
+    return {
+        "n": 1,
+        "law": cite.law,
+        "article": cite.article,
+        "title": cite.law,
+        "source": cite.source,
+        "page": None,
+        "section": cite.chapter,
+        "text": cite.full_text or cite.text,
+        "label": cite.label(),
+        "doc_type": "regulation",
+        "status": cite.status,
+    }
+
+
+def check_markers(text: str, count: int) -> tuple[str, list[int], list[str]]:
+    """Drop [n] markers that point past the ``count`` retrieved sources.
+
+    Returns:
+        The cleaned text, the valid numbers in order of first use, and warnings.
+    """
+    cited: list[int] = []
+    bad: list[int] = []
+
+    def fix(match: re.Match) -> str:
+        numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", match.group(1))]
+        good = [n for n in numbers if 1 <= n <= count]
+        bad.extend(n for n in numbers if n not in good)
+        cited.extend(n for n in good if n not in cited)
+        return "".join(f"[{n}]" for n in good)
+
+    text = _MARKER.sub(fix, text)
+    warnings = [
+        f"回答中的来源编号[{n}]不存在（只检索到 {count} 条资料），已删除"
+        for n in dict.fromkeys(bad)
+    ]
+    return text, cited, warnings
+
+
+def check_citations(text: str, resolver: Any) -> tuple[str, list[str]]:
+    """Verify every law citation in ``text``; mark invalid ones with 〔引用有误〕."""
+    warnings: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for check in resolver.verify(text):
+        raw = check.citation.raw
+        if check.status in _INVALID:
+            spans.append((check.citation.start, check.citation.end))
+            warnings.append(f"回答中的引用“{raw}”有误（{check.message}），已标注为{BAD_CITATION}")
+        elif check.status == "superseded":
+            newer = f"，现行规定见{check.replaced_by}" if check.replaced_by else ""
+            warnings.append(f"回答引用的“{raw}”已被修改或废止{newer}")
+        elif check.status == "quote_mismatch":
+            warnings.append(f"回答中“{raw}”的引文与法条原文不一致，请核对（{check.message}）")
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + BAD_CITATION + text[end:]
+    return text, warnings
+
+
+class _LLMFailed(Exception):
+    """The chat model could not be used for this question."""
+
+
+class AnswerService:
+    """Answers questions from the knowledge base, with or without a chat model.
+
+    Args:
+        retriever: Hybrid search (``Retriever`` protocol).
+        resolver: ``CitationResolver`` (is_citation/resolve/parse/verify).
+        names: ``LawNames`` (detect).
+        embeddings: Optional embeddings for the offline sentence picker's re-scoring.
+        llm: Chat model; ``None`` = offline extractive answers only.
+        prompt: Answer prompt (``prompts/answer_v1.yaml`` by default).
+        condense_prompt: Follow-up rewriting prompt for LLM mode.
+        k: Passages retrieved per question.
+        min_relevance: Dense cosine a hit needs to count as evidence (see module docstring).
+        min_overlap: Keyword overlap that also makes a hit count as evidence.
+    """
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        resolver: Any,
+        names: Any,
+        embeddings: Embeddings | None = None,
+        llm: BaseChatModel | None = None,
+        prompt: Prompt | None = None,
+        condense_prompt: Prompt | None = None,
+        k: int = 6,
+        min_relevance: float = 0.86,
+        min_overlap: float = 0.5,
+    ) -> None:
+        self.retriever, self.resolver, self.names, self.llm = retriever, resolver, names, llm
+        self.prompt = prompt or load_prompt("answer_v1")
+        self.condense_prompt = condense_prompt or load_prompt("condense_v1")
+        self.k, self.min_relevance, self.min_overlap = k, min_relevance, min_overlap
+        self.picker = SentencePicker(embeddings)
+
+    def ask(self, question: str, history: Any = None, use_llm: bool | None = None) -> Answer:
+        """Answer one question; a :class:`Conversation` passed as ``history`` records the turn."""
+        answer = Answer(NOT_FOUND, found=False)
+        for item in self.stream(question, history, use_llm):
+            if isinstance(item, Answer):
+                answer = item
+        return answer
+
+    def stream(
+        self, question: str, history: Any = None, use_llm: bool | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield text chunks, then the final :class:`Answer`.
+
+        The final answer is authoritative: guards may have changed the streamed text, and a
+        model failure midway replaces it with the offline answer.
+        """
+        question = (question or "").strip()
+        if not question:
+            yield Answer("请先输入问题。", found=False, warnings=["问题为空"])
+            return
+        conv = Conversation.coerce(history)
+        warnings: list[str] = []
+        llm = self._pick_llm(use_llm, warnings)
+        resolved, llm = self._resolve(question, conv, llm, warnings)
+        answer: Answer | None = None
+        if self.resolver.is_citation(resolved.question):
+            answer = self._cite(resolved.question)
+            yield answer.answer
+        else:
+            hits = self.retriever.search(resolved.question, k=self.k, laws=resolved.laws or None)
+            relevant = [h for h in hits if self.is_relevant(resolved.question, h)]
+            if not relevant:
+                answer = Answer(NOT_FOUND, mode="llm" if llm else "offline", found=False)
+                yield answer.answer
+            elif llm is not None:
+                answer = yield from self._llm_answer(
+                    resolved.question, conv, relevant, llm, warnings
+                )
+            else:
+                answer = self._offline(resolved.question, relevant)
+                yield answer.answer
+        answer.warnings[:0] = warnings
+        answer.question = resolved.question
+        self._record(history, question, answer)
+        yield answer
+
+    def is_relevant(self, question: str, hit: Hit) -> bool:
+        """Whether a hit is evidence enough to answer from (see module docstring)."""
+        dense = hit.metadata.get("dense_score")
+        if dense is not None and float(dense) >= self.min_relevance:
+            return True
+        return keyword_overlap(question, hit.text) >= self.min_overlap
+
+    def _pick_llm(self, use_llm: bool | None, warnings: list[str]) -> BaseChatModel | None:
+        if use_llm and self.llm is None:
+            warnings.append("未配置大模型，已使用离线摘录式回答")
+        return self.llm if use_llm is not False else None
+
+    def _resolve(
+        self, question: str, conv: Conversation, llm: BaseChatModel | None, warnings: list[str]
+    ) -> tuple[Resolved, BaseChatModel | None]:
+        if llm is not None and conv.turns:
+            try:
+                question = self._condense(question, conv, llm)
+            except _LLMFailed as exc:
+                warnings.append(str(exc))
+                llm = None
+        return resolve_followup(question, conv, self.names, self.resolver), llm
+
+    def _condense(self, question: str, conv: Conversation, llm: BaseChatModel) -> str:
+        chain = (
+            RunnableLambda(lambda v: self.condense_prompt.messages(**v)) | llm | StrOutputParser()
+        )
+        try:
+            rewritten = chain.invoke({"history": conv.transcript(), "question": question})
+        except Exception as exc:  # any model failure must degrade to offline, never crash
+            raise _LLMFailed(describe_failure(exc)) from exc
+        rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
+        return rewritten or question
+
+    def _cite(self, query: str) -> Answer:
+        cite = self.resolver.resolve(query)
+        if not cite.found:
+            hint = (
+                ""
+                if not cite.suggestions or "您是否要找" in cite.message
+                else (f"您是否要找：{'、'.join(cite.suggestions[:5])}")
+            )
+            return Answer(f"{cite.message}{hint}", mode="citation", found=False)
+        warnings = [cite.message] if cite.message else []
+        if cite.status == "superseded" and not warnings:
+            newer = f"，现行规定见{cite.replaced_by}" if cite.replaced_by else ""
+            warnings.append(f"{cite.label()}已被修改或废止{newer}")
+        text = f"根据{cite.label()}：“{cite.text.strip()}”[1]"
+        return Answer(text, [citation_source(cite)], warnings, mode="citation", found=True)
+
+    def _offline(self, question: str, hits: list[Hit]) -> Answer:
+        extract = self.picker.pick(question, hits)
+        sources = [hit_source(n, h) for n, h in enumerate(extract.hits, 1)]
+        return Answer(extract.text, sources, mode="offline", found=True)
+
+    def _llm_answer(
+        self,
+        question: str,
+        conv: Conversation,
+        hits: list[Hit],
+        llm: BaseChatModel,
+        warnings: list[str],
+    ) -> Iterator[str]:
+        chain = RunnableLambda(lambda v: self.prompt.messages(**v)) | llm | StrOutputParser()
+        variables = {
+            "question": question,
+            "context": format_context(hits),
+            "history": conv.transcript(),
+        }
+        pieces: list[str] = []
+        try:
+            for chunk in chain.stream(variables):
+                pieces.append(chunk)
+                yield chunk
+        except Exception as exc:  # timeouts, dead endpoints, bad keys: fall back, never crash
+            warnings.append(describe_failure(exc))
+            fallback = self._offline(question, hits)
+            yield ("\n\n" if pieces else "") + fallback.answer
+            return fallback
+        return self._guard("".join(pieces).strip(), hits)
+
+    def _guard(self, text: str, hits: list[Hit]) -> Answer:
+        text, cited, warnings = check_markers(text, len(hits))
+        text, more = check_citations(text, self.resolver)
+        if NOT_FOUND.rstrip("。") in text and not cited:
+            return Answer(NOT_FOUND, [], warnings + more, mode="llm", found=False)
+        numbers = cited or list(range(1, len(hits) + 1))
+        sources = [hit_source(n, hits[n - 1]) for n in numbers]
+        return Answer(text, sources, warnings + more, mode="llm", found=True)
+
+    @staticmethod
+    def _record(history: Any, question: str, answer: Answer) -> None:
+        if not isinstance(history, Conversation):
+            return
+        first = next((s for s in answer.sources if s.get("law")), None)
+        history.record(question, answer.answer, first and first["law"], first and first["article"])

@@ -1,0 +1,265 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 over jieba tokens, fused by weighted RRF.
+
+Law-aware: when a query names or implies a law (行政处罚法, 人防, 信访…), rankings
+restricted to that law's chunks join the fusion, so its articles rise to the top.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.documents import Hit
+
+if TYPE_CHECKING:
+    from assistant.config import RetrievalSettings
+    from assistant.lawnames import LawNames
+    from assistant.store import KnowledgeStore, StoredChunk
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+SUPERSEDED_PENALTY = 0.7
+
+
+class Tokenizer:
+    """jieba search-mode tokens without punctuation and stopwords."""
+
+    def __init__(self, stopwords: set[str] | None = None) -> None:
+        import jieba
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        self._jieba = jieba
+        self.stopwords = stopwords if stopwords is not None else load_stopwords()
+
+    def __call__(self, text: str) -> list[str]:
+        """Tokenise one text."""
+        out = []
+        for tok in self._jieba.lcut_for_search(text):
+            tok = tok.strip().lower()
+            if not tok or _PUNCT.fullmatch(tok) or tok in self.stopwords:
+                continue
+            out.append(tok)
+        return out
+
+
+def load_stopwords() -> set[str]:
+    """Stopwords shipped in assistant/resources/stopwords.txt."""
+    from importlib.resources import files
+
+    text = files("assistant.resources").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return {w.strip() for w in text.split() if w.strip() and not w.startswith("#")}
+
+
+class BM25Index:
+    """bm25s index over a snapshot of the store's chunks."""
+
+    def __init__(self, chunks: Sequence[StoredChunk], tokenizer: Callable[[str], list[str]]) -> None:
+        import bm25s
+
+        self.chunks = list(chunks)
+        self.tokenizer = tokenizer
+        self._bm25 = bm25s.BM25()
+        corpus = [tokenizer(_index_text(c)) or ["∅"] for c in self.chunks]
+        self._empty = not self.chunks
+        if not self._empty:
+            self._bm25.index(corpus, show_progress=False)
+
+    def search(
+        self, query: str, k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k chunk positions with BM25 scores (> 0 only)."""
+        tokens = self.tokenizer(query)
+        if self._empty or not tokens:
+            return []
+        k = min(k, len(self.chunks))
+        ids, scores = self._bm25.retrieve(
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+        )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+
+def _index_text(chunk: StoredChunk) -> str:
+    m = chunk.metadata
+    # Titles and headings are searchable too (staff often name the law or the section).
+    head = " ".join(str(m.get(key, "")) for key in ("title", "chapter", "section"))
+    return f"{head} {chunk.text}"
+
+
+@dataclass
+class _Ranked:
+    chunk: StoredChunk
+    score: float = 0.0
+    dense: float | None = None
+
+
+class HybridRetriever:
+    """Dense + BM25 + law-aware retrieval over a :class:`KnowledgeStore`."""
+
+    def __init__(
+        self,
+        store: KnowledgeStore,
+        settings: RetrievalSettings,
+        names: LawNames | None = None,
+        tokenizer: Callable[[str], list[str]] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.names = names
+        self.tokenizer = tokenizer or Tokenizer()
+        self._lock = threading.Lock()
+        self._bm25: BM25Index | None = None
+
+    def refresh(self) -> None:
+        """Rebuild the BM25 snapshot after the store changed."""
+        index = BM25Index(list(self.store.iter_chunks()), self.tokenizer)
+        with self._lock:
+            self._bm25 = index
+
+    @property
+    def bm25(self) -> BM25Index:
+        """The current BM25 snapshot (built on first use)."""
+        if self._bm25 is None:
+            self.refresh()
+        assert self._bm25 is not None
+        return self._bm25
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: dict[str, Any] | None = None,
+        laws: list[str] | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Search the knowledge base.
+
+        Args:
+            query: Question in plain Chinese.
+            k: Number of hits (default from settings).
+            filters: ``doc_type``, ``year``, ``law``, ``source`` (value or list) and
+                ``current_only`` (bool).
+            laws: Laws to favour; detected from the query when None.
+            mode: ``hybrid``, ``dense`` or ``bm25`` (the latter two for evaluation).
+        """
+        s = self.settings
+        k = k or s.k
+        query = query.strip()
+        if not query:
+            return []
+        where = _where(filters)
+        if laws is None:
+            laws = self.names.detect(query) if self.names else []
+        pool: dict[str, _Ranked] = {}
+        rankings: list[tuple[float, list[str]]] = []
+        vector = None
+        if mode in ("hybrid", "dense"):
+            vector = self.store.embeddings.embed_query(query)
+            rankings.append((s.dense_weight, self._dense(vector, where, pool)))
+        if mode in ("hybrid", "bm25"):
+            rankings.append((s.bm25_weight, self._sparse(query, where, None, pool)))
+        if laws and mode == "hybrid" and s.law_boost > 0:
+            law_where = {**(where or {}), "law": list(laws)}
+            if vector is not None:
+                rankings.append((s.law_boost * s.dense_weight, self._dense(vector, law_where, pool)))
+            rankings.append((s.law_boost * s.bm25_weight, self._sparse(query, where, laws, pool)))
+        return self._fuse(rankings, pool, k)
+
+    def _dense(self, vector: list[float], where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
+        ranked = []
+        for chunk, sim in self.store.dense_search(vector, self.settings.candidates, where):
+            item = pool.setdefault(chunk.id, _Ranked(chunk))
+            item.dense = sim
+            ranked.append(chunk.id)
+        return ranked
+
+    def _sparse(
+        self, query: str, where: dict | None, laws: list[str] | None, pool: dict[str, _Ranked]
+    ) -> list[str]:
+        index = self.bm25
+        mask = _mask(index.chunks, where, laws)
+        if mask is not None and not mask.any():
+            return []
+        ranked = []
+        for pos, _score in index.search(query, self.settings.candidates, mask):
+            chunk = index.chunks[pos]
+            pool.setdefault(chunk.id, _Ranked(chunk))
+            ranked.append(chunk.id)
+        return ranked
+
+    def _fuse(
+        self, rankings: list[tuple[float, list[str]]], pool: dict[str, _Ranked], k: int
+    ) -> list[Hit]:
+        rrf_k = self.settings.rrf_k
+        for weight, ids in rankings:
+            for rank, cid in enumerate(ids, start=1):
+                pool[cid].score += weight / (rrf_k + rank)
+        for item in pool.values():
+            if item.chunk.metadata.get("status") == "superseded":
+                item.score *= SUPERSEDED_PENALTY
+        ordered = sorted(pool.values(), key=lambda r: r.score, reverse=True)
+        hits = []
+        for item in ordered:
+            if item.score < self.settings.min_score or len(hits) >= k:
+                break
+            meta = dict(item.chunk.metadata)
+            meta["chunk_id"] = item.chunk.id
+            if item.dense is not None:
+                meta["dense_score"] = round(item.dense, 4)
+            hits.append(Hit(item.chunk.text, meta, item.score))
+        return hits
+
+    def as_langchain(self, k: int | None = None) -> BaseRetriever:
+        """This retriever as a LangChain ``BaseRetriever`` (for LCEL chains)."""
+        return KnowledgeRetriever(hybrid=self, k=k or self.settings.k)
+
+
+class KnowledgeRetriever(BaseRetriever):
+    """LangChain adapter over :class:`HybridRetriever`."""
+
+    hybrid: Any
+    k: int = 10
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        hits = self.hybrid.search(query, k=self.k)
+        return [Document(page_content=h.text, metadata={**h.metadata, "score": h.score}) for h in hits]
+
+
+def _where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not filters:
+        return None
+    out = {key: v for key, v in filters.items() if key != "current_only" and v not in (None, "", [])}
+    if filters.get("current_only"):
+        out["status"] = "current"
+    return out or None
+
+
+def _matches(meta: dict[str, Any], where: dict[str, Any]) -> bool:
+    for key, value in where.items():
+        have = meta.get(key)
+        if isinstance(value, list | tuple | set):
+            if have not in value:
+                return False
+        elif have != value:
+            return False
+    return True
+
+
+def _mask(
+    chunks: Sequence[StoredChunk], where: dict[str, Any] | None, laws: list[str] | None
+) -> np.ndarray | None:
+    if not where and not laws:
+        return None
+    cond = dict(where or {})
+    if laws:
+        cond["law"] = list(laws)
+    return np.array([_matches(c.metadata, cond) for c in chunks], dtype=bool)

@@ -1,0 +1,214 @@
+"""The Chroma-backed chunk store: the only module that talks to Chroma.
+
+Embedded (persistent folder) by default; an HTTP client when ``chroma.host`` is set.
+Writes are batched so a long ingest is saved as it goes and can resume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+
+    from assistant.config import Settings
+
+_READ_BATCH = 5000
+
+
+class StoreError(RuntimeError):
+    """A store problem with a message for users (Chinese)."""
+
+
+@dataclass
+class StoredChunk:
+    """One chunk as stored: id, text and flat metadata."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def build_where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translate simple ``{key: value or [values]}`` filters into a Chroma ``where`` clause."""
+    if not filters:
+        return None
+    clauses = []
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple | set):
+            clauses.append({key: {"$in": list(value)}})
+        elif isinstance(value, dict):
+            clauses.append({key: value})
+        else:
+            clauses.append({key: {"$eq": value}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class KnowledgeStore:
+    """Chunks with embeddings and metadata, plus the few queries the app needs."""
+
+    def __init__(self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64) -> None:
+        self.vectorstore = vectorstore
+        self.embeddings = embeddings
+        self.write_batch = write_batch
+
+    @property
+    def _collection(self) -> Any:
+        return self.vectorstore._collection
+
+    def count(self) -> int:
+        """Number of stored chunks."""
+        return self._collection.count()
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are already stored (used to resume and to skip duplicates)."""
+        found: set[str] = set()
+        for i in range(0, len(ids), _READ_BATCH):
+            got = self._collection.get(ids=list(ids[i : i + _READ_BATCH]), include=[])
+            found.update(got["ids"])
+        return found
+
+    def add(
+        self,
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        ids: Sequence[str],
+        on_batch: Any = None,
+    ) -> int:
+        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write."""
+        written = 0
+        for i in range(0, len(texts), self.write_batch):
+            batch_texts = list(texts[i : i + self.write_batch])
+            vectors = self.embeddings.embed_documents(batch_texts)
+            self._collection.upsert(
+                ids=list(ids[i : i + self.write_batch]),
+                documents=batch_texts,
+                metadatas=[_clean_meta(m) for m in metadatas[i : i + self.write_batch]],
+                embeddings=vectors,
+            )
+            written += len(batch_texts)
+            if on_batch:
+                on_batch(len(batch_texts))
+        return written
+
+    def delete(self, ids: Sequence[str] | None = None, where: dict[str, Any] | None = None) -> int:
+        """Delete chunks by ids or metadata filter; returns how many were removed."""
+        if ids is None and not where:
+            raise ValueError("delete 需要 ids 或 where 条件")
+        targets = list(ids) if ids is not None else self.ids(where)
+        for i in range(0, len(targets), _READ_BATCH):
+            self._collection.delete(ids=targets[i : i + _READ_BATCH])
+        return len(targets)
+
+    def ids(self, where: dict[str, Any] | None = None) -> list[str]:
+        """Ids of the chunks matching a filter (all when ``where`` is None)."""
+        return [c.id for c in self.iter_chunks(where, include_text=False)]
+
+    def update_metadata(self, ids: Sequence[str], changes: dict[str, Any]) -> None:
+        """Set metadata keys on the given chunks (e.g. mark a regulation superseded)."""
+        for i in range(0, len(ids), _READ_BATCH):
+            part = list(ids[i : i + _READ_BATCH])
+            got = self._collection.get(ids=part, include=["metadatas"])
+            metas = [{**(m or {}), **changes} for m in got["metadatas"]]
+            self._collection.update(ids=got["ids"], metadatas=metas)
+
+    def iter_chunks(
+        self, where: dict[str, Any] | None = None, include_text: bool = True
+    ) -> Iterator[StoredChunk]:
+        """All chunks matching ``where``, read in pages."""
+        include = ["metadatas", "documents"] if include_text else ["metadatas"]
+        offset = 0
+        while True:
+            got = self._collection.get(
+                where=build_where(where), include=include, limit=_READ_BATCH, offset=offset
+            )
+            if not got["ids"]:
+                return
+            docs = got.get("documents") or [""] * len(got["ids"])
+            for cid, text, meta in zip(got["ids"], docs, got["metadatas"], strict=True):
+                yield StoredChunk(cid, text or "", dict(meta or {}))
+            offset += len(got["ids"])
+
+    def dense_search(
+        self, vector: list[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks by cosine similarity (1 = identical)."""
+        n = self.count()
+        if n == 0:
+            return []
+        res = self._collection.query(
+            query_embeddings=[vector],
+            n_results=min(k, n),
+            where=build_where(where),
+            include=["metadatas", "documents", "distances"],
+        )
+        out = []
+        for cid, text, meta, dist in zip(
+            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+        ):
+            out.append((StoredChunk(cid, text or "", dict(meta or {})), 1.0 - float(dist)))
+        return out
+
+    def fingerprint(self) -> str:
+        """Changes whenever the set of stored chunks changes (cache key for BM25)."""
+        from assistant.documents import content_hash
+
+        ids = sorted(self.ids())
+        return f"{len(ids)}-{content_hash(chr(10).join(ids))}"
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    # Chroma rejects None and non-scalar values.
+    return {k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)}
+
+
+def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
+    """Open (or create) the collection: embedded folder, or a Chroma server if configured."""
+    import chromadb
+    from chromadb.config import Settings as ChromaClientSettings
+    from langchain_chroma import Chroma
+
+    client_settings = ChromaClientSettings(anonymized_telemetry=False)
+    cfg = settings.chroma
+    try:
+        if cfg.host:
+            client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=client_settings)
+            client.heartbeat()
+        else:
+            Path(settings.chroma_dir).mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
+    except Exception as exc:  # noqa: BLE001 - any client failure becomes one clear message
+        where = f"{cfg.host}:{cfg.port}" if cfg.host else str(settings.chroma_dir)
+        raise StoreError(f"无法连接向量数据库（{where}）：{exc}") from exc
+    from assistant.embeddings import embedding_name
+
+    name = embedding_name(embeddings)
+    collection = client.get_or_create_collection(
+        cfg.collection, metadata={"hnsw:space": "cosine", "embedding": name}
+    )
+    stored = (collection.metadata or {}).get("embedding")
+    if stored and stored != name:
+        raise StoreError(
+            f"知识库是用向量模型“{stored}”建立的，当前配置为“{name}”。"
+            "请改回原模型，或换一个 chroma.collection / data_dir 重新建立知识库。"
+        )
+    vs = Chroma(client=client, collection_name=cfg.collection, embedding_function=embeddings)
+    return KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch)
+
+
+def chunk_count_by(chunks: Iterable[StoredChunk], key: str) -> dict[Any, int]:
+    """Count chunks per metadata value."""
+    counts: dict[Any, int] = {}
+    for c in chunks:
+        v = c.metadata.get(key)
+        counts[v] = counts.get(v, 0) + 1
+    return counts

@@ -1,0 +1,118 @@
+"""Benchmarks: ingestion throughput, search / cite / ask latency, peak memory.
+
+Usage:
+  python evals/benchmark.py                      # default profile + shared corpus (cached KB)
+  python evals/benchmark.py --profile all        # the full law library (first run embeds ~23k articles)
+  python evals/benchmark.py --fresh-ingest 600   # also time embedding+writing 600 law chunks into an empty store
+Speed goals (checked, exit 1 when missed): search p50 < 50 ms, ask p50 < 300 ms on the default profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from evals.kb import eval_assistant, load_dataset  # noqa: E402
+
+CITES = [
+    "《中华人民共和国行政处罚法》第三十二条",
+    "行政处罚法第32条",
+    "人防法第四十九条第一款",
+    "信访工作条例第十七条",
+    "行政许可法第四十六条",
+    "宪法第五条",
+    "北京市人民防空条例第二十二条",
+    "行政处罚法第九百条",
+]
+GOALS = {"search_p50_ms": 50.0, "ask_p50_ms": 300.0}
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def time_calls(fn, inputs, repeat: int = 1) -> tuple[float, float]:
+    """p50/p95 in milliseconds of ``fn(x)`` over inputs (after one warm-up call)."""
+    fn(inputs[0])
+    times = []
+    for _ in range(repeat):
+        for x in inputs:
+            t0 = time.perf_counter()
+            fn(x)
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), _pct(times, 0.95)
+
+
+def fresh_ingest(n: int) -> float:
+    """Chunks per second embedding and writing ``n`` law-library chunks into an empty store."""
+    from assistant.app import build_assistant
+    from assistant.config import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asst = build_assistant(load_settings(environ={}, data_dir=Path(tmp)), llm_backend="offline")
+        laws, total = [], 0
+        for law in asst.lawlib.profile("default"):
+            laws.append(law)
+            total += len(asst.lawlib.article_numbers(law))
+            if total >= n:
+                break
+        t0 = time.perf_counter()
+        report = asst.ingestor.import_laws(laws)
+        return report.chunks_written / (time.perf_counter() - t0)
+
+
+def main() -> int:
+    """CLI entry point."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="default")
+    ap.add_argument("--fresh-ingest", type=int, default=0, help="time a fresh ingest of N chunks")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    asst = eval_assistant(args.profile, quiet=True)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    asst.retriever.refresh()
+    bm25_s = time.perf_counter() - t0
+    questions = [q["question"] for q in load_dataset("retrieval_v1")["questions"]]
+    qa_questions = [q["question"] for q in load_dataset("qa_v1")["questions"] if not q.get("history")]
+    rows = [
+        ("profile", args.profile),
+        ("chunks in store", asst.store.count()),
+        ("open/update KB (s)", f"{build_s:.1f}"),
+        ("BM25 build (s)", f"{bm25_s:.2f}"),
+    ]
+    s50, s95 = time_calls(lambda q: asst.search(q, k=10), questions)
+    c50, c95 = time_calls(asst.cite, CITES, repeat=10)
+    a50, a95 = time_calls(lambda q: asst.qa.ask(q), qa_questions)
+    rows += [
+        ("search p50 / p95 (ms)", f"{s50:.1f} / {s95:.1f}"),
+        ("cite p50 / p95 (ms)", f"{c50:.2f} / {c95:.2f}"),
+        ("ask offline p50 / p95 (ms)", f"{a50:.1f} / {a95:.1f}"),
+    ]
+    if args.fresh_ingest:
+        rows.append(("fresh ingest (chunks/s)", f"{fresh_ingest(args.fresh_ingest):.1f}"))
+    rows.append(("peak RSS (MB)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"))
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    fails = []
+    if args.profile == "default":
+        if s50 > GOALS["search_p50_ms"]:
+            fails.append(f"search p50 {s50:.1f} ms > {GOALS['search_p50_ms']} ms")
+        if a50 > GOALS["ask_p50_ms"]:
+            fails.append(f"ask p50 {a50:.1f} ms > {GOALS['ask_p50_ms']} ms")
+    for f in fails:
+        print(f"未达标：{f}")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

