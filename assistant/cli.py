@@ -325,6 +325,17 @@ def chat(
             _print_answer(_stream_answer(asst, question, history), as_json=False)
 
 
+def _read_text(path: Path) -> str:
+    """Text of a document file, or exit with the loader's Chinese message."""
+    from assistant.ingest.loaders import IngestError, load_file
+
+    try:
+        return load_file(path).text
+    except IngestError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
@@ -332,13 +343,7 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """核验文稿中所有法规引用。"""
-    from assistant.ingest.loaders import IngestError, load_file
-
-    try:
-        text = load_file(file).text
-    except IngestError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    text = _read_text(file)
     checks = get_assistant(ctx).resolver.verify(text)
     bad = [c for c in checks if c.status != "ok"]
     if as_json:
@@ -364,13 +369,8 @@ def facts_extract(
 ) -> None:
     """从上年报告提取指标与工作领域，生成待更新的 facts 文件。"""
     from assistant.drafting.facts import facts_to_yaml
-    from assistant.ingest.loaders import IngestError, load_file
 
-    try:
-        text = load_file(report).text
-    except IngestError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    text = _read_text(report)
     facts = get_assistant(ctx).drafting.extract(text, organization=organization)
     output.write_text(facts_to_yaml(facts), encoding="utf-8")
     console.print(f"已从“{report.name}”提取 {len(facts.indicators)} 项指标、{len(facts.measures)} 个工作领域，写入 {output}")

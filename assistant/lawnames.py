@@ -144,6 +144,12 @@ class LawNames:
 
     def detect(self, query: str) -> list[str]:
         """Full names a free-text query names (first) or implies through topic keywords."""
+        found = self.mentioned(query)
+        found += [n for n in self.implied(query) if n not in found]
+        return found
+
+    def mentioned(self, query: str) -> list[str]:
+        """Full names a query names explicitly (《行政处罚法》, 人防法, 信访工作条例…)."""
         found: list[str] = []
         for bracketed in re.findall(r"《([^《》]+)》", query):
             if (name := self.canonical(bracketed)) and name not in found:
@@ -162,6 +168,12 @@ class LawNames:
                 i += hit[1]
             else:
                 i += 1
+        return found
+
+    def implied(self, query: str) -> list[str]:
+        """Full names a query only implies through topic keywords (人防, 信访, 罚款…)."""
+        text = unicodedata.normalize("NFKC", query)
+        found: list[str] = []
         for keywords, laws in self._topics:
             if any(k in text for k in keywords):
                 for law in laws:

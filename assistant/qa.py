@@ -32,6 +32,7 @@ NOT_FOUND = "未在知识库中找到依据。"
 BAD_CITATION = "〔引用有误〕"
 _MARKER = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
 _INVALID = ("article_missing", "law_unknown")
+_THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.S)  # reasoning models' scratchpad
 
 
 class Retriever(Protocol):
@@ -162,6 +163,8 @@ class AnswerService:
         k: Passages retrieved per question.
         min_relevance: Dense cosine a hit needs to count as evidence (see module docstring).
         min_overlap: Keyword overlap that also makes a hit count as evidence.
+        sentence_embed_top: Offline picker: candidate sentences re-scored with ``embeddings``
+            (0 = lexical only, the fast default; see ``assistant.extractive``).
     """
 
     def __init__(
@@ -176,12 +179,13 @@ class AnswerService:
         k: int = 6,
         min_relevance: float = 0.86,
         min_overlap: float = 0.5,
+        sentence_embed_top: int = 0,
     ) -> None:
         self.retriever, self.resolver, self.names, self.llm = retriever, resolver, names, llm
         self.prompt = prompt or load_prompt("answer_v1")
         self.condense_prompt = condense_prompt or load_prompt("condense_v1")
         self.k, self.min_relevance, self.min_overlap = k, min_relevance, min_overlap
-        self.picker = SentencePicker(embeddings)
+        self.picker = SentencePicker(embeddings, embed_top=sentence_embed_top)
 
     def ask(self, question: str, history: Any = None, use_llm: bool | None = None) -> Answer:
         """Answer one question; a :class:`Conversation` passed as ``history`` records the turn."""
@@ -311,7 +315,7 @@ class AnswerService:
         return self._guard("".join(pieces).strip(), hits)
 
     def _guard(self, text: str, hits: list[Hit]) -> Answer:
-        text, cited, warnings = check_markers(text, len(hits))
+        text, cited, warnings = check_markers(_THINK.sub("", text).strip(), len(hits))
         text, more = check_citations(text, self.resolver)
         if NOT_FOUND.rstrip("。") in text and not cited:
             return Answer(NOT_FOUND, [], warnings + more, mode="llm", found=False)

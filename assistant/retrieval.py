@@ -71,6 +71,18 @@ class BM25Index:
         self._empty = not self.chunks
         if not self._empty:
             self._bm25.index(corpus, show_progress=False)
+        self._masks: dict[str, np.ndarray] = {}
+
+    def mask(self, where: dict[str, Any] | None) -> np.ndarray | None:
+        """Boolean mask of chunks matching ``where`` (cached: filters repeat across queries)."""
+        if not where:
+            return None
+        key = repr(sorted((k, sorted(v) if isinstance(v, list) else v) for k, v in where.items()))
+        if key not in self._masks:
+            if len(self._masks) > 256:
+                self._masks.clear()
+            self._masks[key] = np.array([_matches(c.metadata, where) for c in self.chunks], dtype=bool)
+        return self._masks[key]
 
     def search(
         self, query: str, k: int, mask: np.ndarray | None = None
@@ -146,31 +158,54 @@ class HybridRetriever:
             k: Number of hits (default from settings).
             filters: ``doc_type``, ``year``, ``law``, ``source`` (value or list) and
                 ``current_only`` (bool).
-            laws: Laws to favour; detected from the query when None.
+            laws: Laws to favour as if named; detected from the query when None.
             mode: ``hybrid``, ``dense`` or ``bm25`` (the latter two for evaluation).
         """
-        s = self.settings
-        k = k or s.k
         query = query.strip()
         if not query:
             return []
-        where = _where(filters)
-        if laws is None:
-            laws = self.names.detect(query) if self.names else []
         pool: dict[str, _Ranked] = {}
-        rankings: list[tuple[float, list[str]]] = []
-        vector = None
-        if mode in ("hybrid", "dense"):
-            vector = self.store.embeddings.embed_query(query)
-            rankings.append((s.dense_weight, self._dense(vector, where, pool)))
-        if mode in ("hybrid", "bm25"):
-            rankings.append((s.bm25_weight, self._sparse(query, where, None, pool)))
-        if laws and mode == "hybrid" and s.law_boost > 0:
-            law_where = {**(where or {}), "law": list(laws)}
+        rankings = self.rankings(query, filters, laws, mode, pool)
+        return self.fuse(rankings, pool, k or self.settings.k)
+
+    def rankings(
+        self,
+        query: str,
+        filters: dict[str, Any] | None,
+        laws: list[str] | None,
+        mode: str,
+        pool: dict[str, _Ranked],
+    ) -> dict[str, list[str]]:
+        """Ranked chunk ids per retriever: global dense/BM25 plus law- and report-restricted lists."""
+        where = _where(filters)
+        named = laws if laws is not None else (self.names.mentioned(query) if self.names else [])
+        implied = [] if laws is not None or not self.names else self.names.implied(query)
+        implied = [law for law in implied if law not in named]
+        scopes: dict[str, dict[str, Any] | None] = {"": where}
+        if mode == "hybrid":
+            if named:
+                scopes["law_"] = {**(where or {}), "law": list(named)}
+            if implied:
+                scopes["topic_"] = {**(where or {}), "law": list(implied)}
+            if report_intent(query) and (where or {}).get("doc_type") in (None, "report"):
+                scopes["report_"] = {**(where or {}), "doc_type": "report"}
+        vector = self.store.embeddings.embed_query(query) if mode in ("hybrid", "dense") else None
+        out: dict[str, list[str]] = {}
+        for prefix, scope in scopes.items():
             if vector is not None:
-                rankings.append((s.law_boost * s.dense_weight, self._dense(vector, law_where, pool)))
-            rankings.append((s.law_boost * s.bm25_weight, self._sparse(query, where, laws, pool)))
-        return self._fuse(rankings, pool, k)
+                out[prefix + "dense"] = self._dense(vector, scope, pool)
+            if mode in ("hybrid", "bm25"):
+                out[prefix + "bm25"] = self._sparse(query, scope, pool)
+        return out
+
+    def weights(self) -> dict[str, float]:
+        """RRF weight of each ranking name produced by :meth:`rankings`."""
+        s = self.settings
+        base = {"dense": s.dense_weight, "bm25": s.bm25_weight}
+        out = dict(base)
+        for prefix, boost in (("law_", s.law_boost), ("topic_", s.topic_boost), ("report_", s.report_boost)):
+            out.update({prefix + name: boost * w for name, w in base.items()})
+        return out
 
     def _dense(self, vector: list[float], where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
         ranked = []
@@ -180,11 +215,9 @@ class HybridRetriever:
             ranked.append(chunk.id)
         return ranked
 
-    def _sparse(
-        self, query: str, where: dict | None, laws: list[str] | None, pool: dict[str, _Ranked]
-    ) -> list[str]:
+    def _sparse(self, query: str, where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
         index = self.bm25
-        mask = _mask(index.chunks, where, laws)
+        mask = index.mask(where)
         if mask is not None and not mask.any():
             return []
         ranked = []
@@ -194,21 +227,29 @@ class HybridRetriever:
             ranked.append(chunk.id)
         return ranked
 
-    def _fuse(
-        self, rankings: list[tuple[float, list[str]]], pool: dict[str, _Ranked], k: int
-    ) -> list[Hit]:
+    def fuse(self, rankings: dict[str, list[str]], pool: dict[str, _Ranked], k: int) -> list[Hit]:
+        """Weighted reciprocal rank fusion; identical texts (txt/pdf, two copies of a law) kept once."""
         rrf_k = self.settings.rrf_k
-        for weight, ids in rankings:
+        weights = self.weights()
+        for item in pool.values():
+            item.score = 0.0
+        for name, ids in rankings.items():
+            weight = weights.get(name, 0.0)
             for rank, cid in enumerate(ids, start=1):
                 pool[cid].score += weight / (rrf_k + rank)
         for item in pool.values():
             if item.chunk.metadata.get("status") == "superseded":
                 item.score *= SUPERSEDED_PENALTY
         ordered = sorted(pool.values(), key=lambda r: r.score, reverse=True)
-        hits = []
+        hits: list[Hit] = []
+        seen: set[str] = set()
         for item in ordered:
-            if item.score < self.settings.min_score or len(hits) >= k:
+            if item.score <= 0 or item.score < self.settings.min_score or len(hits) >= k:
                 break
+            key = _squash(item.chunk.text)
+            if key in seen:
+                continue
+            seen.add(key)
             meta = dict(item.chunk.metadata)
             meta["chunk_id"] = item.chunk.id
             if item.dense is not None:
@@ -254,12 +295,17 @@ def _matches(meta: dict[str, Any], where: dict[str, Any]) -> bool:
     return True
 
 
-def _mask(
-    chunks: Sequence[StoredChunk], where: dict[str, Any] | None, laws: list[str] | None
-) -> np.ndarray | None:
-    if not where and not laws:
-        return None
-    cond = dict(where or {})
-    if laws:
-        cond["law"] = list(laws)
-    return np.array([_matches(c.metadata, cond) for c in chunks], dtype=bool)
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+# Questions about the office's own work (figures, what was done) rather than about the law.
+_REPORT_INTENT = re.compile(
+    r"去年|今年|上年|前年|明年|全年|本年度|上一年|20\d\d年|我们|我办|本办|咱们|本单位|单位里|"
+    r"报告|开展了|做了|搞了|办了|多少|几[次个件场支处封本项]|有没有|情况|成绩|不足|安排|打算"
+)
+
+
+def report_intent(query: str) -> bool:
+    """Whether a query asks about the office's own reports rather than about a law."""
+    return bool(_REPORT_INTENT.search(query))

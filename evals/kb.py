@@ -48,3 +48,17 @@ def load_dataset(name: str) -> dict:
 
     path = REPO / "evals" / "datasets" / f"{name}.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def write_results(rows: list[dict], name: str) -> Path:
+    """Write per-question rows to evals/results/<name>_<timestamp>.csv."""
+    import csv
+    import time
+
+    out = REPO / "evals" / "results" / f"{name}_{time.strftime('%Y%m%d-%H%M%S')}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return out

@@ -8,14 +8,13 @@ retrievers on MRR. Writes evals/results/retrieval_<timestamp>.csv.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import REPO, eval_assistant, load_dataset  # noqa: E402
+from evals.kb import eval_assistant, load_dataset, write_results  # noqa: E402
 
 THRESHOLDS = {"hit@1": 0.80, "hit@5": 0.95}
 MODES = ("bm25", "dense", "hybrid")
@@ -105,12 +104,7 @@ def main() -> int:
             print_table(evaluate(asst, sub)[0], len(sub), f"{kind}")
     print_table(metrics, len(rows), f"全部：{args.dataset} / profile={args.profile}")
     print(f"用时 {elapsed:.1f} 秒（3 种模式）")
-    out = REPO / "evals" / "results" / f"retrieval_{time.strftime('%Y%m%d-%H%M%S')}.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    out = write_results(rows, "retrieval")
     print(f"明细：{out}")
     if args.show_misses:
         for r in rows:

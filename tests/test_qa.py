@@ -102,6 +102,27 @@ def test_dead_endpoint_falls_back_to_offline_with_chinese_warning():
     assert ans.warnings[0].endswith("已改用离线摘录式回答")
 
 
+def test_dead_endpoint_during_condensing_warns_once_and_answers_offline():
+    from langchain_openai import ChatOpenAI
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    llm = ChatOpenAI(
+        base_url=f"http://127.0.0.1:{port}/v1", model="x", api_key="k", timeout=1, max_retries=0
+    )
+    svc, _, _ = service(THREE, llm)
+    ans = svc.ask("那第二款呢？", [("行政处罚法第三十三条怎么规定的", "根据……")])
+    assert len(ans.warnings) == 1 and "无法连接" in ans.warnings[0]
+    assert ans.mode == "citation" and "没有主观过错" in ans.answer
+
+
+def test_reasoning_scratchpad_is_removed():
+    svc, _, _ = service(THREE, fake_llm("<think>先想想[9]</think>应当从轻处罚[1]。"))
+    ans = svc.ask("哪些情形应当从轻处罚")
+    assert (ans.answer, ans.warnings) == ("应当从轻处罚[1]。", [])
+
+
 def test_offline_picks_the_figure_sentence_from_a_report():
     svc, _, _ = service([report_hit()])
     ans = svc.ask("去年行政检查多少人次")
@@ -268,3 +289,46 @@ def test_real_names_explicit_law_overrides_focus(law):
     svc.ask("人民防空法对侵占人防工程怎么处罚", conv)
     assert retriever.calls[-1]["laws"][0] == CIVIL_AIR
     assert conv.focus_law == CIVIL_AIR  # the answer quoted 人民防空法, so the focus moved
+
+
+# -- offline sentence picker details ---------------------------------------------------------
+
+
+def test_picker_prefers_the_figure_with_the_unit_asked_for():
+    from assistant.extractive import SentencePicker
+
+    text = "举办普法宣传共计30余次，依法举办人防知识法律“五进”活动培训讲座50场，参与人达2000人次。"
+    extract = SentencePicker().pick("普法培训讲座举办了多少场", [report_hit(text)])
+    assert extract.text.startswith(
+        f"据《{REPORT_TITLE}》：依法举办人防知识法律“五进”活动培训讲座50场[1]"
+    )
+
+
+def test_picker_quotes_the_best_paragraph_of_a_long_article():
+    from assistant.extractive import SentencePicker
+
+    long_first = "第一款内容，" * 60 + "其他规定。"
+    hit = Hit(
+        f"第十条 {long_first}\n行政机关应当对当事人进行教育。",
+        {"law": PUNISH, "article": "第十条", "doc_type": "regulation", "dense_score": 0.9},
+    )
+    extract = SentencePicker().pick("行政机关应当对当事人进行教育吗", [hit])
+    assert extract.text == f"根据《{PUNISH}》第十条第二款：“行政机关应当对当事人进行教育。”[1]"
+
+
+def test_picker_semantic_rescoring_uses_the_injected_embeddings():
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from assistant.extractive import SentencePicker
+
+    class Counting(DeterministicFakeEmbedding):
+        calls: int = 0
+
+        def embed_documents(self, texts):
+            self.calls += len(texts)
+            return super().embed_documents(texts)
+
+    emb = Counting(size=16)
+    extract = SentencePicker(emb, embed_top=3).pick("去年行政检查多少人次", [report_hit()])
+    assert emb.calls == 3
+    assert "500余人次" in extract.text and extract.hits

@@ -4,12 +4,24 @@ Entry point: :class:`assistant.drafting.service.DraftingService`.
 """
 
 from assistant.drafting.checks import CheckWarning, check_draft
-from assistant.drafting.compare import Comparison, compare, comparison_chart, comparison_table_markdown
+from assistant.drafting.compare import (
+    Comparison,
+    compare,
+    comparison_chart,
+    comparison_table_markdown,
+)
 from assistant.drafting.docx import export_docx
 from assistant.drafting.draft import SECTION_KEYS, Draft, DraftSection, section_key
 from assistant.drafting.drafter import Drafter
 from assistant.drafting.extract import extract_facts, next_year_facts
-from assistant.drafting.facts import Facts, FactsError, Measure, facts_from_dict, facts_to_yaml, load_facts
+from assistant.drafting.facts import (
+    Facts,
+    FactsError,
+    Measure,
+    facts_from_dict,
+    facts_to_yaml,
+    load_facts,
+)
 from assistant.drafting.markdown import export_markdown
 from assistant.drafting.service import DraftingService
 

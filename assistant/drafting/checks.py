@@ -57,7 +57,7 @@ def check_structure(text: str) -> list[CheckWarning]:
     """Required parts 一 to 四 present, each once and in order."""
     out, last, last_label = [], -1, ""
     lines = text.split("\n")
-    for key, numeral, words in REQUIRED:
+    for _key, numeral, words in REQUIRED:
         pattern = re.compile(rf"^\s*{numeral}、.*(?:{'|'.join(words)})")
         index = next((i for i, ln in enumerate(lines) if pattern.match(ln)), None)
         label = f"“{numeral}、”部分"
@@ -81,7 +81,7 @@ def _superseded_spans(text: str, facts: Facts, catalogue: Catalogue) -> list[tup
     return spans
 
 
-def _entered_figures(facts: Facts, catalogue: Catalogue) -> list[tuple[str, str]]:
+def entered_figures(facts: Facts, catalogue: Catalogue) -> list[tuple[str, str]]:
     """(where, figure text) for every indicator value and every figure in the staff's text.
 
     When a text states another value than the indicator of the same name (facts extracted from
@@ -100,7 +100,7 @@ def check_coverage(text: str, facts: Facts) -> list[CheckWarning]:
     """Every entered figure appears, literally or as the same amount (1.2万元 = 12000元)."""
     draft_figures = [q for _, _, q in find_figures(text)]
     out, seen = [], set()
-    for where, figure in _entered_figures(facts, load_catalogue()):
+    for where, figure in entered_figures(facts, load_catalogue()):
         if figure in seen or figure in text:
             continue
         seen.add(figure)

@@ -106,7 +106,7 @@ def comparison_chart(comparisons: list[Comparison], path: Path | str, title: str
         colors = ["#c0392b" if v < 0 else "#2e7d32" for v in values]
         ax.barh(labels[::-1], values[::-1], color=colors[::-1])
         ax.axvline(0, color="#555", linewidth=0.8)
-        for y, (v, c) in enumerate(zip(values[::-1], items[::-1])):
+        for y, (v, c) in enumerate(zip(values[::-1], items[::-1], strict=True)):
             suffix = "pp" if c.unit == "%" else "%"
             ax.annotate(f"{format_number(v)}{suffix}", (v, y), xytext=(4 if v >= 0 else -4, 0),
                         textcoords="offset points", va="center", ha="left" if v >= 0 else "right",

@@ -19,7 +19,14 @@ from assistant.drafting.extract import extract_facts
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures
 from assistant.drafting.offline import OfflineWriter, sentence
-from assistant.drafting.report import ITEM_RE, YEAR_RE, ParsedReport, ReportSection, cn_numeral, parse_report
+from assistant.drafting.report import (
+    ITEM_RE,
+    YEAR_RE,
+    ParsedReport,
+    ReportSection,
+    cn_numeral,
+    parse_report,
+)
 
 STALE = "【待更新】"
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")

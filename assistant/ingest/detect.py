@@ -49,7 +49,7 @@ def classify(doc: LoadedDocument) -> DocInfo:
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
     stem = doc.path.stem
     title = _title(lines, stem)
-    if is_regulation(lines):
+    if is_regulation(lines, title):
         law = title.strip("《》")
         version = _version_date(stem, doc.text)
         year = int(version[:4]) if version else None
@@ -64,9 +64,13 @@ def classify(doc: LoadedDocument) -> DocInfo:
     return DocInfo("other", title)
 
 
-def is_regulation(lines: list[str]) -> bool:
-    """At least three lines open with an article heading (第X条)."""
-    return sum(1 for ln in lines if ARTICLE_RE.match(ln)) >= 3
+_REGULATION_TITLE = re.compile(r"(法|条例|规定|办法|细则|规则|决定)》?$")
+
+
+def is_regulation(lines: list[str], title: str = "") -> bool:
+    """Three article headings (第X条), or one when the title reads like a regulation's."""
+    articles = sum(1 for ln in lines if ARTICLE_RE.match(ln))
+    return articles >= 3 or (articles >= 1 and bool(_REGULATION_TITLE.search(title.strip())))
 
 
 def is_report(text: str, lines: list[str]) -> bool:

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -14,7 +15,8 @@ from assistant.ui.auth import make_auth
 from assistant.ui.chat import build_chat_tab
 from assistant.ui.drafting import sessions_root
 from assistant.ui.drafting_tab import build_drafting_tab
-from assistant.ui.knowledge import build_knowledge_tab
+from assistant.ui.formatting import status_markdown
+from assistant.ui.knowledge import build_knowledge_tab, refresh
 from assistant.ui.lookup import build_lookup_tab
 
 if TYPE_CHECKING:
@@ -24,20 +26,12 @@ TITLE = "法治报告助手"
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 
 
-def status_markdown(assistant: Assistant) -> str:
-    """The status line shown at the top of every page."""
-    line = assistant.status_line()
-    if assistant.llm is None:
-        return f"🟡 **离线模式**（未配置大模型，回答为知识库原文摘录）｜ {line}"
-    return f"🟢 {line}"
-
-
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """Build the whole app around an injected :class:`~assistant.app.Assistant`."""
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         with gr.Column(elem_id="app-header"):
             gr.Markdown(f"# {TITLE}\n法治政府建设年度情况报告：知识库问答 · 报告起草 · 法规查询与引用核验")
-        status = gr.Markdown(status_markdown(assistant), elem_id="status-line")
+        status = gr.Markdown(status_markdown(assistant.status_line()), elem_id="status-line")
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
                 build_chat_tab(assistant)
@@ -48,16 +42,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             with gr.Tab("知识库", id="knowledge"):
                 knowledge_outputs = build_knowledge_tab(assistant, status)
         demo.load(draft_load, None, draft_outputs, api_visibility="private")
-        demo.load(lambda: _knowledge_refresh(assistant), None, knowledge_outputs,
-                  api_visibility="private")
+        demo.load(partial(refresh, assistant), None, knowledge_outputs, api_visibility="private")
     return demo
-
-
-def _knowledge_refresh(assistant: Assistant) -> Any:
-    from assistant.ui.knowledge import refresh
-
-    rows, dropdown, _ = refresh(assistant)
-    return rows, dropdown, status_markdown(assistant)
 
 
 def theme() -> gr.themes.Base:

@@ -41,21 +41,21 @@ def respond(
         yield history, PANEL_HINT, conversation, ""
         return
     history += [{"role": "user", "content": question}, {"role": "assistant", "content": THINKING}]
-    yield history, "*正在检索……*", conversation, ""
+    yield list(history), "*正在检索……*", conversation, ""
     text = ""
     try:
         for item in assistant.qa.stream(question, conversation):
             if isinstance(item, str):
                 text += item
                 history[-1] = {"role": "assistant", "content": text}
-                yield history, "*正在生成回答……*", conversation, ""
+                yield list(history), "*正在生成回答……*", conversation, ""
             else:
                 history[-1] = {"role": "assistant", "content": item.answer}
                 yield history, answer_panel(item.to_json()), conversation, ""
     except Exception as exc:  # the chat must survive any backend failure
         log.exception("answer failed")
         history[-1] = {"role": "assistant", "content": f"抱歉，回答时出错：{exc}"}
-        yield history, "**⚠️ 出错**\n\n请稍后重试，或换一种问法。", conversation, ""
+        yield history, "**※ 出错**\n\n请稍后重试，或换一种问法。", conversation, ""
 
 
 def clear() -> tuple[list[Any], str, Conversation, str]:
@@ -89,13 +89,13 @@ def build_chat_tab(assistant: Assistant) -> None:
             with gr.Row():
                 box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=5,
                                  elem_id="question", autofocus=True)
-                send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-                clear_btn = gr.Button("清空", scale=1, elem_id="clear")
+                send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                clear_btn = gr.Button("清空", scale=1, min_width=80, elem_id="clear")
             gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
         with gr.Column(scale=2):
             gr.Markdown("### 依据与核验")
             panel = gr.Markdown(PANEL_HINT, elem_id="sources-panel", height=560,
-                                container=True, padding=True)
+                                container=True, padding=True, line_breaks=True)
 
     fn = partial(respond, assistant)
     outputs = [chatbot, panel, conversation, box]

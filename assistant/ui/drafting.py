@@ -161,17 +161,18 @@ def _result(assistant: Assistant, session: DraftSession, prev: PreviousReport | 
     assert draft is not None and session.facts is not None
     comparisons, chart, table = _comparison(assistant, session, prev, session.facts)
     _export(assistant, session, draft, comparisons)
-    warn = warnings_markdown(draft.warnings) or "✅ 检查通过：结构完整，数字均来自填写的材料。"
+    warn = warnings_markdown(draft.warnings) or "√ 检查通过：结构完整，数字均来自填写的材料。"
     choices = [SECTION_LABELS[s.key] for s in draft.sections]
     return (draft.markdown(), warn, session, gr.update(value=str(session.files["docx"]), interactive=True),
-            gr.update(value=str(session.files["md"]), interactive=True), chart, table,
+            gr.update(value=str(session.files["md"]), interactive=True),
+            gr.update(value=chart, visible=chart is not None), table,
             gr.update(choices=choices, value=choices[0]), status)
 
 
 def _unchanged(session: DraftSession | None, message: str):
-    gr.Warning(message.split("\n", 1)[0])
+    gr.Warning(message.replace("\n", " "))
     return (gr.update(), gr.update(), session, gr.update(), gr.update(), gr.update(), gr.update(),
-            gr.update(), f"**⚠️ 无法生成**\n\n{message}")
+            gr.update(), f"**※ 无法生成**\n\n{message}")
 
 
 def _facts_or_error(values: tuple[Any, ...]) -> Facts:

@@ -81,7 +81,8 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
                 md_btn = gr.DownloadButton("下载 Markdown（.md）", interactive=False,
                                            elem_id="download-md")
             gr.Markdown("#### 主要指标同比")
-            chart = gr.Image(label="同比变化", type="filepath", interactive=False, elem_id="chart")
+            chart = gr.Image(label="同比变化", type="filepath", interactive=False, elem_id="chart",
+                             visible=False)
             table = gr.Markdown(elem_id="compare-table")
 
     outputs = [draft_md, warnings, session, docx_btn, md_btn, chart, table, section, status]

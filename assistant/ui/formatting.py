@@ -11,12 +11,13 @@ from typing import Any
 from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS
 
 PASSAGE_CHARS = 400
+OFFLINE_LABEL = "离线模式：摘录式回答"
 CHECK_LABELS = {
-    "ok": "✅ 正确",
-    "article_missing": "❌ 条文不存在",
-    "law_unknown": "❌ 法规未找到",
-    "superseded": "⚠️ 已被替代",
-    "quote_mismatch": "⚠️ 引文不符",
+    "ok": "√ 正确",
+    "article_missing": "× 条文不存在",
+    "law_unknown": "× 法规未找到",
+    "superseded": "△ 已被替代",
+    "quote_mismatch": "△ 引文不符",
 }
 INGEST_LABELS = {
     "added": "已新增",
@@ -28,6 +29,11 @@ INGEST_LABELS = {
 DOCUMENT_HEADERS = ["来源", "类型", "标题", "年份", "片段数", "状态"]
 INGEST_HEADERS = ["文件", "结果", "片段数", "说明"]
 CHECK_HEADERS = ["引用", "结果", "说明"]
+
+
+def status_markdown(line: str) -> str:
+    """The status line at the top of every page, with the offline mode in bold."""
+    return line.replace(OFFLINE_LABEL, f"**【{OFFLINE_LABEL}】**")
 
 
 def quote(text: str, limit: int = PASSAGE_CHARS) -> str:
@@ -53,8 +59,9 @@ def source_heading(source: Mapping[str, Any]) -> str:
     if source.get("law"):
         details.append(status_label(source.get("status")))
     else:
-        if source.get("section") and str(source["section"]) not in label:
-            details.append(str(source["section"]))
+        parts = [p for p in str(source.get("section") or "").split(" > ") if p and p not in label]
+        if parts:
+            details.append(" › ".join(parts))
         if source.get("page") and f"第{source['page']}页" not in label:
             details.append(f"第{source['page']}页")
     kind = DOC_TYPE_LABELS.get(source.get("doc_type") or "", "")
@@ -74,7 +81,7 @@ def warnings_markdown(warnings: Iterable[str]) -> str:
     items = [w for w in warnings if w]
     if not items:
         return ""
-    return "**⚠️ 核验提示**\n\n" + "\n".join(f"- {w}" for w in items)
+    return "**※ 核验提示**\n\n" + "\n".join(f"- {w}" for w in items)
 
 
 def answer_panel(answer: Mapping[str, Any]) -> str:
@@ -103,7 +110,7 @@ def cite_markdown(cite: Mapping[str, Any]) -> str:
     meta.append(f"**效力：** {status}")
     parts.append("  \n".join(meta))
     if cite.get("message"):
-        parts.append(f"⚠️ {cite['message']}")
+        parts.append(f"※ {cite['message']}")
     text = cite.get("text") or ""
     full = cite.get("full_text") or ""
     parts.append(quote(text, limit=4000))

@@ -16,6 +16,7 @@ from assistant.ui.formatting import (
     document_rows,
     ingest_rows,
     ingest_summary,
+    status_markdown,
 )
 from assistant.ui.uploads import ALLOWED_SUFFIXES, UploadError, store_upload
 
@@ -70,7 +71,7 @@ def documents_table(assistant: Assistant) -> list[list[Any]]:
 def _refresh_outputs(assistant: Assistant) -> tuple[Any, Any, str]:
     rows = documents_table(assistant)
     sources = [r[0] for r in rows]
-    return rows, gr.update(choices=sources, value=None), assistant.status_line()
+    return rows, gr.update(choices=sources, value=None), status_markdown(assistant.status_line())
 
 
 def _rejected(name: str, message: str) -> Any:
@@ -174,12 +175,12 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
     gr.Markdown("#### 已入库文档")
     docs = gr.Dataframe(headers=DOCUMENT_HEADERS,
                         label="文档列表", interactive=False, wrap=True, elem_id="documents",
-                        show_search="search", max_height=420)
+                        max_height=420)
     with gr.Row():
         source = gr.Dropdown([], label="要删除的文档", scale=3, elem_id="remove-source")
         confirm = gr.Checkbox(label="确认删除", value=False, scale=1)
-        remove_btn = gr.Button("删除", variant="stop", scale=1)
-        refresh_btn = gr.Button("刷新列表", scale=1)
+        remove_btn = gr.Button("删除", variant="stop", scale=1, min_width=80)
+        refresh_btn = gr.Button("刷新列表", scale=1, min_width=80)
     removed = gr.Markdown()
 
     lists = [docs, source, status]

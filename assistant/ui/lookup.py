@@ -63,7 +63,7 @@ def build_lookup_tab(assistant: Assistant) -> None:
             go = gr.Button("查询", variant="primary", elem_id="lookup-btn")
             gr.Examples(LOOKUP_EXAMPLES, inputs=[query], label="示例")
             result = gr.Markdown(elem_id="lookup-result", container=True, padding=True,
-                                 max_height=640)
+                                 max_height=640, line_breaks=True)
         with gr.Column(scale=1):
             gr.Markdown("#### 引用核验")
             text = gr.Textbox(label="粘贴文字", lines=8, elem_id="verify-text",

@@ -107,7 +107,3 @@ def store_upload(src: Path | str, uploads_dir: Path, max_mb: int, name: str | No
     tmp.replace(dest)  # atomic: a half-copied file never sits under its real name
     return StoredUpload(safe, dest)
 
-
-def original_name(path: Path | str) -> str:
-    """Name the user gave the file: Gradio keeps it as the temp file's base name."""
-    return Path(path).name

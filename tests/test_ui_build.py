@@ -1,0 +1,190 @@
+"""The Gradio app builds around a real Assistant and its page handlers work when called directly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+gr = pytest.importorskip("gradio")
+
+from assistant.conversation import Conversation  # noqa: E402
+from assistant.ui import chat, drafting, knowledge, lookup  # noqa: E402
+from assistant.ui.app import build_ui, launch_options  # noqa: E402
+from assistant.ui.auth import hash_password  # noqa: E402
+from assistant.ui.factsform import FactsForm  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+REPORT_TXT = REPO.parent / "shared" / "corpus" / "reports" / "2021年东城区人防办法治政府建设年度情况报告.txt"
+SAMPLE_REGULATION = """# 示例区人民防空工程管理办法
+
+<!-- INFO END -->
+
+## 第一章 总则
+
+第一条 为了加强人民防空工程的维护管理，制定本办法。
+
+第二条 人防工程平时使用应当坚持平战结合，不得影响其防护功能。
+
+第三条 区人民防空主管部门负责本区人防工程的监督管理。
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory):
+    """One Assistant on a tmp data dir with the fast deterministic embedding."""
+    from assistant.app import build_assistant
+    from assistant.config import load_settings
+
+    root = tmp_path_factory.mktemp("ui-build")
+    (root / "knowledge").mkdir()
+    settings = load_settings(environ={}, data_dir=root / "data", knowledge_dir=root / "knowledge")
+    settings = settings.model_copy(update={
+        "embedding": settings.embedding.model_copy(update={"backend": "fake"}),
+        "ui": settings.ui.model_copy(update={"max_upload_mb": 1}),
+    })
+    built = build_assistant(settings)
+    yield built
+    built.close()
+
+
+def _form(**changes) -> tuple:
+    form = FactsForm(
+        organization="示例区人防办", year=2022,
+        indicators=[["行政检查", "620人次", "500余人次"], ["约谈", "", "50余人次"]],
+        measures=[["严格规范公正文明执法", "全面推行行政执法三项制度。"],
+                  ["严格规范公正文明执法", "- 开展“双随机、一公开”检查"]],
+        shortcomings="执法人员专业能力有待提高", first_responsible_person="主要负责人带头学法",
+        next_year_plans="完善执法制度", other="",
+    )
+    for key, value in changes.items():
+        setattr(form, key, value)
+    return (form.organization, form.year, form.indicators, form.measures, form.shortcomings,
+            form.first_responsible_person, form.next_year_plans, form.other)
+
+
+def test_build_ui_has_four_pages_and_ask_api(assistant):
+    demo = build_ui(assistant)
+    assert isinstance(demo, gr.Blocks)
+    config = demo.get_config_file()
+    labels = {c.get("props", {}).get("label") for c in config["components"]}
+    assert {"智能问答", "报告起草", "法规查询", "知识库"} <= labels
+    names = {d.get("api_name") for d in config["dependencies"]}
+    assert "ask" in names
+    assert config["title"] == "法治报告助手"
+
+
+def test_launch_options_bind_loopback_and_hash_login(assistant):
+    opts = launch_options(assistant)
+    assert opts["server_name"] == "127.0.0.1" and opts["auth"] is None
+    assert opts["max_file_size"] == "1mb"
+    assert Path(opts["allowed_paths"][0]) == drafting.sessions_root(assistant)
+    users = {"staff": hash_password("口令123")}
+    secured = assistant.settings.model_copy(
+        update={"ui": assistant.settings.ui.model_copy(update={"users": users})})
+    opts = launch_options(type(assistant)(**{**assistant.__dict__, "settings": secured}), port=9999)
+    assert opts["server_port"] == 9999
+    assert opts["auth"]("staff", "口令123") and not opts["auth"]("staff", "口令12")
+
+
+def test_chat_streams_cited_answer_then_follow_up(assistant):
+    steps = list(chat.respond(assistant, "行政处罚法第三十二条怎么规定的？", [], None))
+    history, panel, conv, box = steps[-1]
+    assert box == "" and isinstance(conv, Conversation) and len(conv.turns) == 1
+    assert history[0] == {"role": "user", "content": "行政处罚法第三十二条怎么规定的？"}
+    assert "应当从轻或者减轻行政处罚" in history[1]["content"]
+    assert "[1] 《中华人民共和国行政处罚法》第三十二条" in panel and "现行有效" in panel
+    assert steps[0][0][1]["content"] == chat.THINKING  # the question shows at once
+    follow = list(chat.respond(assistant, "第三十三条呢？", history, conv))[-1]
+    assert len(follow[0]) == 4 and "第三十三条" in follow[1]
+    assert "不予行政处罚" in follow[0][3]["content"]
+    empty = list(chat.respond(assistant, "  ", history, conv))[-1]
+    assert empty[0] == history
+    assert chat.clear()[0] == [] and chat.clear()[2].turns == []
+
+
+def test_ask_api_returns_answer_json(assistant):
+    data = chat.ask_api(assistant, "行政处罚法第三十二条")
+    assert data["found"] and data["mode"] == "citation"
+    assert data["sources"][0]["article"] == "第三十二条"
+
+
+def test_lookup_citation_search_and_verify(assistant):
+    md = lookup.lookup(assistant, "行政处罚法第三十二条")
+    assert "### 《中华人民共和国行政处罚法》第三十二条" in md
+    assert "第四章 行政处罚的管辖和适用" in md and "现行有效" in md
+    assert "没有第九百条" in lookup.lookup(assistant, "行政处罚法第九百条")
+    assert lookup.lookup(assistant, "") .startswith("请输入")
+    rows, summary = lookup.verify(assistant, "依据《中华人民共和国行政处罚法》第三十二条和第九百条处理。")
+    assert summary == "共识别 2 处引用，1 处需要注意。"
+    assert rows[0][1] == "√ 正确" and rows[1][1] == "× 条文不存在"
+    assert lookup.verify(assistant, "没有引用的文字")[0] == []
+
+
+def test_upload_list_search_and_remove(assistant, tmp_path: Path):
+    good = tmp_path / "示例区人民防空工程管理办法.md"
+    good.write_text(SAMPLE_REGULATION, encoding="utf-8")
+    bad = tmp_path / "脚本.exe"
+    bad.write_bytes(b"MZ")
+    big = tmp_path / "大文件.txt"
+    big.write_bytes("很".encode() * (1024 * 1024))
+    calls = []
+    results, summary, docs, _dropdown, status, cleared = knowledge.upload_files(
+        assistant, [str(good), str(bad), str(big)], progress=lambda *a, **k: calls.append(a))
+    by_name = {r[0]: r for r in results}
+    assert by_name["示例区人民防空工程管理办法.md"][1] == "已新增"
+    assert "不支持的文件类型" in by_name["脚本.exe"][3]
+    assert "超过上限 1 MB" in by_name["大文件.txt"][3]
+    assert summary.startswith("共处理 3 个文件：成功 1 个，失败 2 个") and cleared is None
+    assert calls and calls[-1][0][0] == calls[-1][0][1]  # the bar ends full
+    assert (assistant.settings.uploads_dir / "示例区人民防空工程管理办法.md").is_file()
+    row = next(r for r in docs if r[0] == "示例区人民防空工程管理办法.md")
+    assert row[1] == "法规" and row[4] >= 2 and "片段" in status
+    assert "平战结合" in lookup.lookup(assistant, "示例区人民防空工程管理办法第二条")
+    msg = knowledge.remove_document(assistant, "示例区人民防空工程管理办法.md", False)[0]
+    assert "确认删除" in msg
+    msg, docs, *_ = knowledge.remove_document(assistant, "示例区人民防空工程管理办法.md", True)
+    assert msg.startswith("已删除") and all(r[0] != "示例区人民防空工程管理办法.md" for r in docs)
+
+
+def test_drafting_without_previous_report(assistant):
+    prev, info, org, year, indicators, *_ = drafting.on_load(assistant)
+    if prev is None:
+        assert "没有往年报告" in info and indicators == []
+    out = drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form())
+    draft_md, warnings, session, docx_btn, md_btn, chart, table, section, status = out
+    assert draft_md.startswith("# ") and "## 一、" in draft_md and "620人次" in draft_md
+    assert Path(docx_btn["value"]).suffix == ".docx" and Path(md_btn["value"]).is_file()
+    assert chart["visible"] is False and status.startswith("已生成初稿")
+    bad = drafting.generate(assistant, session, None, "模板起草（离线）", False,
+                            *_form(organization="", indicators=[["行政检查", "很多"]]))
+    assert bad[2] is session and "单位名称" in bad[-1] and "行政检查" in bad[-1]
+
+
+@pytest.mark.skipif(not REPORT_TXT.is_file(), reason="缺少 ../shared/corpus 中的 2021 年报告")
+def test_drafting_with_last_years_report(assistant, tmp_path: Path):
+    from docx import Document
+
+    copy = tmp_path / REPORT_TXT.name
+    shutil.copyfile(REPORT_TXT, copy)
+    assistant.ingest([copy])
+    prev, info, org, year, indicators, *_ = drafting.on_load(assistant)
+    assert prev is not None and prev.year == 2021 and "2021年" in info
+    assert org and year == 2022
+    assert ["行政检查", "", "500余人次"] in indicators
+    out = drafting.generate(assistant, None, prev, "模板起草（离线）", False, *_form())
+    draft_md, warnings, session, docx_btn, md_btn, chart, table, section, status = out
+    assert Path(chart["value"]).is_file() and "| 行政检查 | 500余人次 | 620人次 |" in table
+    assert "较上年增长24%" in draft_md
+    doc = Document(docx_btn["value"])
+    assert any("620人次" in p.text for p in doc.paragraphs)
+    assert section["choices"][0] == "开头段"
+    again = drafting.regenerate(assistant, session, prev, "模板起草（离线）", "四、下一年度主要安排",
+                                *_form(next_year_plans="完善执法制度\n加强普法宣传"))
+    assert "加强普法宣传" in again[0] and again[-1] == "已重新生成“四、下一年度主要安排”。"
+    filled = drafting.prefill_all(assistant, prev)
+    assert filled[0] == org and filled[1] == 2022 and filled[3]  # measures carried over
+    assert all(row[1] == "" for row in filled[2])  # figures are never carried over
+    assert drafting.regenerate(assistant, None, prev, "模板起草（离线）", "开头段", *_form())[-1].startswith(
+        "**※ 无法生成**")
