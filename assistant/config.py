@@ -56,12 +56,14 @@ class RetrievalSettings(BaseModel):
 
     k: int = Field(10, ge=1, description="Results returned")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
-    dense_weight: float = Field(3.0, ge=0, description="Weight of the dense ranking in RRF")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in RRF")
-    law_boost: float = Field(0.5, ge=0, description="Weight of rankings restricted to laws the query names")
+    rrf_k: int = Field(5, ge=1, description="Reciprocal rank fusion constant")
+    dense_weight: float = Field(2.0, ge=0, description="Weight of the dense ranking in RRF")
+    bm25_weight: float = Field(0.5, ge=0, description="Weight of the BM25 (jieba words) ranking in RRF")
+    bigram_weight: float = Field(1.0, ge=0, description="Weight of the character-bigram BM25 ranking")
+    law_boost: float = Field(1.0, ge=0, description="Weight of rankings restricted to laws the query names")
     topic_boost: float = Field(0.3, ge=0, description="Weight of rankings restricted to laws a topic implies")
     report_boost: float = Field(1.0, ge=0, description="Weight of report-only rankings for questions about own work")
+    report_base_boost: float = Field(0.25, ge=0, description="Weight of report-only rankings for other questions")
     min_score: float = Field(0.0, ge=0, description="Hits with a fused score below this are dropped")
 
 

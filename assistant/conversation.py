@@ -4,7 +4,12 @@ Offline (no LLM), a follow-up is resolved by carrying the focus over:
 
 - ``那第二款呢？`` → same law and article, paragraph 2 (an exact citation);
 - ``第三十三条呢？`` → same law, article 33 (an exact citation);
-- a question that names no law → retrieval is boosted towards the law in focus (``laws=``).
+- a question that names no law → retrieval is boosted towards the law in focus (``laws=``),
+  unless it asks about the office's own work (``我们``, ``人防办``, a year…);
+- ``那一年…`` / ``当年…`` → the year the conversation was about (``2021年…``);
+- an elliptical question (``对单位最多能罚多少？``, ``这几个指标完成得怎么样？``: a demonstrative, or
+  hardly any content words of its own) → prefixed with the topic of the latest question that has
+  one (``人防工程被侵占，对单位最多能罚多少？``).
 
 With an LLM the question is first condensed by ``prompts/condense_v1.yaml`` (see ``qa.py``).
 """
@@ -16,10 +21,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from assistant.extractive import has_report_cue, keywords
+
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
 PARAGRAPH_REF = re.compile(rf"第{_NUM}款")
 ITEM_REF = re.compile(rf"第{_NUM}项")
+YEAR_REF = re.compile(r"(?:那|这|该|同|当)一?年(?:度)?")
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述)(?:几|些|种|类|项|个|方面)")
+_ASKING = re.compile(r"[？?吗呢]|多少|多久|几|哪|什么|怎么|如何|是否|能否|要不要|能不能|谁")
+_PLURAL = re.compile(r"(?:这|那|上述)(?:几|些)[个项种类条]?")
+MIN_TOPIC_CHARS = 4  # content-word characters a question needs to stand on its own
 
 
 class _Parser(Protocol):
@@ -141,11 +154,15 @@ def resolve_followup(
         parser: Parses citations in earlier turns (``CitationResolver``).
     """
     detected = list(names.detect(question))
-    if not conversation.turns or names_law_explicitly(question, names, detected):
+    if not conversation.turns:
+        return Resolved(question, detected)
+    question = fill_year(question, conversation)
+    if names_law_explicitly(question, names, detected):
         return Resolved(question, detected)
     law, article = find_focus(conversation, parser)
-    if not law:
-        return Resolved(question, detected)
+    standalone = carry_topic(question, conversation)
+    if not law or has_report_cue(question):
+        return Resolved(standalone, detected, standalone != question)
     article_ref = ARTICLE_REF.search(question)
     para_ref = PARAGRAPH_REF.search(question)
     item_ref = ITEM_REF.search(question)
@@ -156,4 +173,73 @@ def resolve_followup(
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
     # Topic keywords may imply other laws; the one under discussion comes first.
-    return Resolved(question, [law, *(d for d in detected if d != law)], True)
+    return Resolved(standalone, [law, *(d for d in detected if d != law)], True)
+
+
+def fill_year(question: str, conversation: Conversation) -> str:
+    """Replace ``那一年``/``当年`` with the latest year named in the conversation."""
+    if not YEAR_REF.search(question) or _YEAR.search(question):
+        return question
+    for turn in reversed(conversation.turns):
+        for text in (turn.question, turn.answer):
+            years = _YEAR.findall(text)
+            if years:
+                return YEAR_REF.sub(years[-1].replace(" ", ""), question, count=1)
+    return question
+
+
+def carry_topic(question: str, conversation: Conversation) -> str:
+    """Prefix an elliptical question with the topic of the latest question that has one."""
+    own = sum(len(t) for t in keywords(question))
+    if own >= MIN_TOPIC_CHARS and not _DEMONSTRATIVE.search(question):
+        return question
+    plural = _PLURAL.search(question)
+    if plural and conversation.turns:  # "这几个指标" = the items the last answer listed
+        items = listed_items(conversation.turns[-1])
+        if items:
+            end = plural.end() + len(_first_word(question[plural.end() :]))
+            return f"{question[:end]}（{items}）{question[end:]}"
+    for turn in reversed(conversation.turns):
+        topic = topic_of(turn.question)
+        if topic and topic not in question:
+            return f"{topic}，{question}"
+    return question
+
+
+def _first_word(text: str) -> str:
+    import jieba
+
+    words = jieba.lcut(text)
+    return words[0] if words and re.match(r"[\u4e00-\u9fff]", words[0]) else ""
+
+
+def listed_items(turn: Turn) -> str:
+    """The enumeration (A、B、C) in an answer that bears most on the question it answered.
+
+    Later keywords weigh more: in Chinese the head noun asked about ("核心指标") comes last.
+    """
+    terms = keywords(turn.question)
+    best, best_score = "", 0
+    for clause in re.split(r"[，,。；;：:\n]", turn.answer):
+        if clause.count("、") < 2:
+            continue
+        score = sum(i + 1 for i, t in enumerate(terms) if t in clause)
+        if score > best_score:
+            best, best_score = clause, score
+    if not best:
+        return ""
+    items = best.split("、")
+    # Trim the words around the list ("以响应率" … "满意率为核心内容") to the neighbours' length.
+    items[0] = items[0][-max(2, len(items[1])) :]
+    items[-1] = items[-1][: max(2, len(items[-2]))]
+    return "、".join(items)
+
+
+def topic_of(question: str) -> str:
+    """What a question is about: its clauses that ask nothing, without citations and years."""
+    text = ARTICLE_REF.sub("", PARAGRAPH_REF.sub("", ITEM_REF.sub("", question)))
+    text = _YEAR.sub("", text)
+    clauses = [c.strip() for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
+    statements = [c for c in clauses if not _ASKING.search(c)]
+    topic = "，".join(statements) or _ASKING.sub("", "".join(clauses))
+    return topic if sum(len(t) for t in keywords(topic)) >= MIN_TOPIC_CHARS else ""

@@ -4,10 +4,19 @@ The chain: question → follow-up resolution → an explicit citation goes to th
 anything else → hybrid retrieval → relevance gate → either the LLM (LCEL: prompt | model |
 parser, then guards) or the offline sentence picker → :class:`Answer`.
 
-Relevance gate: a hit counts as evidence when its dense cosine (``metadata['dense_score']``,
-multilingual-e5) is at least ``min_relevance`` (default 0.86: unrelated Chinese text scores
-0.80–0.85 against e5, related passages 0.88+), or when at least ``min_overlap`` (default 0.5) of
-the question's keywords occur in it. With no evidence the answer is :data:`NOT_FOUND`.
+Relevance gate. The question is answerable when some hit is *evidence*: at least ``min_overlap``
+(default 0.5) of the question's content (keywords and character bigrams, see
+``extractive.Question.coverage``) occurs in it or its title/section; or its dense cosine
+(``metadata['dense_score']``, multilingual-e5) is at least ``min_relevance`` (default 0.86:
+unrelated Chinese text scores 0.80–0.87 against e5, related passages 0.88+) and it covers at least
+``min_coverage`` (default 0.3) of the question; or the cosine clears ``min_relevance`` by
+``confident_margin`` (default 0.02). Near-threshold cosines alone let a housing-loan question be
+answered from a business-climate rule. Once answerable, every hit passing the plain cosine or
+overlap test is kept as context. A year the question names (``2023年``) must be the year of a
+report hit or appear in its text or section; when only other years' reports were found the
+answer says so and lists them. With no evidence the answer is :data:`NOT_FOUND`. An article the
+question cites inside a longer question ("第16条说哪些信息可以不公开") is looked up exactly and
+joins the hits.
 """
 
 from __future__ import annotations
@@ -22,9 +31,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableLambda
 
-from assistant.conversation import Conversation, Resolved, resolve_followup
+from assistant.conversation import ARTICLE_REF, Conversation, Resolved, resolve_followup
 from assistant.documents import Hit
-from assistant.extractive import SentencePicker, keyword_overlap
+from assistant.extractive import Question, SentencePicker, asked_years, has_report_cue
 from assistant.llm import describe_failure
 from assistant.prompts import Prompt, load_prompt
 
@@ -76,6 +85,41 @@ def format_context(hits: list[Hit]) -> str:
         status = "（已被替代，仅供参考）" if hit.metadata.get("status") == "superseded" else ""
         blocks.append(f"[{n}] {hit.label}{status}\n{hit.text.strip()}")
     return "\n\n".join(blocks)
+
+
+def year_gate(question: str, hits: list[Hit]) -> tuple[list[Hit], str]:
+    """Drop report hits of other years than the question names.
+
+    Returns:
+        The kept hits, and a note (else "") when the question asks about the office's work in
+        a year no retrieved report covers: then no regulation may stand in for the figures.
+    """
+    years = asked_years(question)
+    if not years:
+        return hits, ""
+    kept = [h for h in hits if _is_regulation(h) or _covers_year(h, years)]
+    dropped = [h for h in hits if h not in kept]
+    if not dropped or any(not _is_regulation(h) for h in kept) or not has_report_cue(question):
+        return kept, ""
+    have = sorted({str(h.metadata["year"]) for h in dropped if h.metadata.get("year")})
+    note = f"知识库中没有{'、'.join(years)}年的报告"
+    note += f"，现有报告年份：{'、'.join(y + '年' for y in have)}。" if have else "。"
+    return [], note
+
+
+def _is_regulation(hit: Hit) -> bool:
+    return hit.metadata.get("doc_type") == "regulation" or bool(hit.metadata.get("law"))
+
+
+def _covers_year(hit: Hit, years: list[str]) -> bool:
+    m = hit.metadata
+    text = f"{m.get('section') or ''} {m.get('title') or ''} {hit.text}"
+    return str(m.get("year")) in years or any(f"{y}年" in text for y in years)
+
+
+def _context(hit: Hit) -> str:
+    m = hit.metadata
+    return " ".join(str(m.get(k) or "") for k in ("law", "title", "chapter", "section"))
 
 
 def hit_source(n: int, hit: Hit) -> dict[str, Any]:
@@ -163,6 +207,8 @@ class AnswerService:
         k: Passages retrieved per question.
         min_relevance: Dense cosine a hit needs to count as evidence (see module docstring).
         min_overlap: Keyword overlap that also makes a hit count as evidence.
+        min_coverage: Coverage a hit above ``min_relevance`` still needs to be evidence.
+        confident_margin: Cosine this far above ``min_relevance`` is evidence on its own.
         sentence_embed_top: Offline picker: candidate sentences re-scored with ``embeddings``
             (0 = lexical only, the fast default; see ``assistant.extractive``).
     """
@@ -176,15 +222,18 @@ class AnswerService:
         llm: BaseChatModel | None = None,
         prompt: Prompt | None = None,
         condense_prompt: Prompt | None = None,
-        k: int = 6,
+        k: int = 8,
         min_relevance: float = 0.86,
-        min_overlap: float = 0.5,
+        min_overlap: float = 0.6,
         sentence_embed_top: int = 0,
+        min_coverage: float = 0.3,
+        confident_margin: float = 0.02,
     ) -> None:
         self.retriever, self.resolver, self.names, self.llm = retriever, resolver, names, llm
         self.prompt = prompt or load_prompt("answer_v1")
         self.condense_prompt = condense_prompt or load_prompt("condense_v1")
         self.k, self.min_relevance, self.min_overlap = k, min_relevance, min_overlap
+        self.min_coverage, self.confident_margin = min_coverage, confident_margin
         self.picker = SentencePicker(embeddings, embed_top=sentence_embed_top)
 
     def ask(self, question: str, history: Any = None, use_llm: bool | None = None) -> Answer:
@@ -216,10 +265,9 @@ class AnswerService:
             answer = self._cite(resolved.question)
             yield answer.answer
         else:
-            hits = self.retriever.search(resolved.question, k=self.k, laws=resolved.laws or None)
-            relevant = [h for h in hits if self.is_relevant(resolved.question, h)]
+            relevant, missing = self._evidence(resolved)
             if not relevant:
-                answer = Answer(NOT_FOUND, mode="llm" if llm else "offline", found=False)
+                answer = Answer(NOT_FOUND + missing, mode="llm" if llm else "offline", found=False)
                 yield answer.answer
             elif llm is not None:
                 answer = yield from self._llm_answer(
@@ -233,12 +281,59 @@ class AnswerService:
         self._record(history, question, answer)
         yield answer
 
-    def is_relevant(self, question: str, hit: Hit) -> bool:
-        """Whether a hit is evidence enough to answer from (see module docstring)."""
-        dense = hit.metadata.get("dense_score")
-        if dense is not None and float(dense) >= self.min_relevance:
+    def is_relevant(self, question: str | Question, hit: Hit, strict: bool = False) -> bool:
+        """Whether a hit is relevant context, or with ``strict`` evidence (see module docstring)."""
+        if hit.metadata.get("cited"):
             return True
-        return keyword_overlap(question, hit.text) >= self.min_overlap
+        q = question if isinstance(question, Question) else Question.parse(question)
+        cover = q.coverage(f"{_context(hit)} {hit.text}")
+        dense = hit.metadata.get("dense_score")
+        dense = float(dense) if dense is not None else 0.0
+        if cover >= self.min_overlap:
+            return True
+        if not strict:
+            return dense >= self.min_relevance
+        confident = round(dense - self.min_relevance, 6) >= self.confident_margin
+        return confident or (dense >= self.min_relevance and cover >= self.min_coverage)
+
+    def _evidence(self, resolved: Resolved) -> tuple[list[Hit], str]:
+        """Relevant hits for a standalone question, or none plus a note on missing years."""
+        question = resolved.question
+        hits = self.retriever.search(question, k=self.k, laws=resolved.laws or None)
+        cited = self._cited(question)
+        if cited:
+            same = {(h.metadata.get("law"), h.metadata.get("article")) for h in cited}
+            hits = cited + [h for h in hits if (h.metadata.get("law"), h.metadata.get("article")) not in same]
+        hits, missing = year_gate(question, hits)
+        if missing:
+            return [], missing
+        q = Question.parse(question)
+        if not any(self.is_relevant(q, h, strict=True) for h in hits):
+            return [], ""
+        return [h for h in hits if self.is_relevant(q, h)], ""
+
+    def _cited(self, question: str) -> list[Hit]:
+        """The article a longer question cites ("…第16条说哪些…"), looked up exactly."""
+        if not ARTICLE_REF.search(question.replace(" ", "")):
+            return []
+        cite = self.resolver.resolve(question)
+        if not cite.found or not cite.law:
+            return []
+        meta = {
+            "law": cite.law,
+            "article": cite.article,
+            "article_no": cite.article_no,
+            "title": cite.law,
+            "chapter": cite.chapter,
+            "doc_type": "regulation",
+            "source": cite.source,
+            "status": cite.status,
+            "cited": True,
+        }
+        text = cite.full_text or cite.text
+        if not text.lstrip().startswith(str(cite.article)):
+            text = f"{cite.article} {text}"
+        return [Hit(text, meta, 1.0)]
 
     def _pick_llm(self, use_llm: bool | None, warnings: list[str]) -> BaseChatModel | None:
         if use_llm and self.llm is None:

@@ -50,6 +50,53 @@ class Tokenizer:
         return out
 
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[0-9a-z][0-9a-z.%]*", re.IGNORECASE)
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of each CJK run; numbers and Latin words kept whole."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        if run[0] >= "\u4e00":
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run.lower())
+    return out
+
+
+class BigramQuery:
+    """Query side of the bigram index: bigrams of the content words only (no stopwords)."""
+
+    def __init__(self, words: Callable[[str], list[str]]) -> None:
+        self.words = words
+
+    def __call__(self, text: str) -> list[str]:
+        """Tokenise one query."""
+        return [bg for word in self.words(text) for bg in char_bigrams(word)]
+
+
+class QueryExpander:
+    """Adds legal vocabulary for colloquial phrases (resources/colloquial.yaml) to a query."""
+
+    def __init__(self, expansions: dict[str, list[str]] | None = None) -> None:
+        if expansions is None:
+            from importlib.resources import files
+
+            import yaml
+
+            text = files("assistant.resources").joinpath("colloquial.yaml").read_text(encoding="utf-8")
+            expansions = yaml.safe_load(text)["expansions"]
+        self.expansions = {k: list(v) for k, v in expansions.items()}
+
+    def __call__(self, query: str) -> str:
+        """The query followed by the legal terms its colloquial phrases stand for."""
+        extra: list[str] = []
+        for phrase, terms in self.expansions.items():
+            if phrase in query:
+                extra.extend(t for t in terms if t not in extra and t not in query)
+        return f"{query} {' '.join(extra)}" if extra else query
+
+
 def load_stopwords() -> set[str]:
     """Stopwords shipped in assistant/resources/stopwords.txt."""
     from importlib.resources import files
@@ -61,11 +108,16 @@ def load_stopwords() -> set[str]:
 class BM25Index:
     """bm25s index over a snapshot of the store's chunks."""
 
-    def __init__(self, chunks: Sequence[StoredChunk], tokenizer: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        chunks: Sequence[StoredChunk],
+        tokenizer: Callable[[str], list[str]],
+        query_tokenizer: Callable[[str], list[str]] | None = None,
+    ) -> None:
         import bm25s
 
         self.chunks = list(chunks)
-        self.tokenizer = tokenizer
+        self.tokenizer = query_tokenizer or tokenizer
         self._bm25 = bm25s.BM25()
         corpus = [tokenizer(_index_text(c)) or ["∅"] for c in self.chunks]
         self._empty = not self.chunks
@@ -128,12 +180,24 @@ class HybridRetriever:
         self.tokenizer = tokenizer or Tokenizer()
         self._lock = threading.Lock()
         self._bm25: BM25Index | None = None
+        self._bigram: BM25Index | None = None
+        self.expand = QueryExpander()
 
     def refresh(self) -> None:
-        """Rebuild the BM25 snapshot after the store changed."""
-        index = BM25Index(list(self.store.iter_chunks()), self.tokenizer)
+        """Rebuild the BM25 snapshots (words and character bigrams) after the store changed."""
+        chunks = list(self.store.iter_chunks())
+        index = BM25Index(chunks, self.tokenizer)
+        bigram = BM25Index(chunks, char_bigrams, BigramQuery(self.tokenizer))
         with self._lock:
-            self._bm25 = index
+            self._bm25, self._bigram = index, bigram
+
+    @property
+    def bigram(self) -> BM25Index:
+        """The current character-bigram BM25 snapshot."""
+        if self._bigram is None:
+            self.refresh()
+        assert self._bigram is not None
+        return self._bigram
 
     @property
     def bm25(self) -> BM25Index:
@@ -187,23 +251,35 @@ class HybridRetriever:
                 scopes["law_"] = {**(where or {}), "law": list(named)}
             if implied:
                 scopes["topic_"] = {**(where or {}), "law": list(implied)}
-            if report_intent(query) and (where or {}).get("doc_type") in (None, "report"):
-                scopes["report_"] = {**(where or {}), "doc_type": "report"}
+            if (where or {}).get("doc_type") in (None, "report"):
+                # Reports are a few dozen chunks among thousands of articles: give them their own
+                # ranking, weighted up when the question is about the office's own work.
+                key = "report_" if report_intent(query) else "reportbase_"
+                scopes[key] = {**(where or {}), "doc_type": "report"}
         vector = self.store.embeddings.embed_query(query) if mode in ("hybrid", "dense") else None
+        sparse_query = self.expand(query) if mode == "hybrid" else query
         out: dict[str, list[str]] = {}
         for prefix, scope in scopes.items():
             if vector is not None:
                 out[prefix + "dense"] = self._dense(vector, scope, pool)
             if mode in ("hybrid", "bm25"):
-                out[prefix + "bm25"] = self._sparse(query, scope, pool)
+                out[prefix + "bm25"] = self._sparse(self.bm25, sparse_query, scope, pool)
+            if mode == "hybrid" and self.settings.bigram_weight > 0:
+                out[prefix + "bigram"] = self._sparse(self.bigram, sparse_query, scope, pool)
         return out
 
     def weights(self) -> dict[str, float]:
         """RRF weight of each ranking name produced by :meth:`rankings`."""
         s = self.settings
-        base = {"dense": s.dense_weight, "bm25": s.bm25_weight}
+        base = {"dense": s.dense_weight, "bm25": s.bm25_weight, "bigram": s.bigram_weight}
         out = dict(base)
-        for prefix, boost in (("law_", s.law_boost), ("topic_", s.topic_boost), ("report_", s.report_boost)):
+        boosts = (
+            ("law_", s.law_boost),
+            ("topic_", s.topic_boost),
+            ("report_", s.report_boost),
+            ("reportbase_", s.report_base_boost),
+        )
+        for prefix, boost in boosts:
             out.update({prefix + name: boost * w for name, w in base.items()})
         return out
 
@@ -215,8 +291,9 @@ class HybridRetriever:
             ranked.append(chunk.id)
         return ranked
 
-    def _sparse(self, query: str, where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
-        index = self.bm25
+    def _sparse(
+        self, index: BM25Index, query: str, where: dict | None, pool: dict[str, _Ranked]
+    ) -> list[str]:
         mask = index.mask(where)
         if mask is not None and not mask.any():
             return []

@@ -83,18 +83,12 @@ class KnowledgeStore:
         metadatas: Sequence[dict[str, Any]],
         ids: Sequence[str],
         on_batch: Any = None,
-        embed_texts: Sequence[str] | None = None,
     ) -> int:
-        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write.
-
-        ``embed_texts`` (same length as ``texts``) is what gets embedded when given, so a
-        chunk can be embedded with context (law name, headings) while storing only its text.
-        """
+        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write."""
         written = 0
-        to_embed = texts if embed_texts is None else embed_texts
         for i in range(0, len(texts), self.write_batch):
             batch_texts = list(texts[i : i + self.write_batch])
-            vectors = self.embeddings.embed_documents(list(to_embed[i : i + self.write_batch]))
+            vectors = self.embeddings.embed_documents(batch_texts)
             self._collection.upsert(
                 ids=list(ids[i : i + self.write_batch]),
                 documents=batch_texts,

@@ -17,11 +17,14 @@ from evals.kb import eval_assistant, load_dataset  # noqa: E402
 from evals.run_retrieval import first_rank  # noqa: E402
 
 GRID = {
-    "dense_weight": [1.5, 2.0, 3.0, 4.0],
-    "bm25_weight": [1.0],
-    "law_boost": [0.0, 0.25, 0.5, 1.0],
-    "topic_boost": [0.0, 0.15, 0.3],
-    "report_boost": [0.5, 1.0, 2.0, 3.0],
+    "dense_weight": [1.0, 2.0, 3.0],
+    "bm25_weight": [0.5, 1.0],
+    "bigram_weight": [0.5, 1.0],
+    "law_boost": [0.5, 1.0],
+    "topic_boost": [0.15, 0.3],
+    "report_boost": [1.0, 2.0],
+    "report_base_boost": [0.0, 0.25, 0.5],
+    "rrf_k": [3, 5, 10],
 }
 
 
@@ -33,11 +36,12 @@ def main() -> int:
     args = ap.parse_args()
     asst = eval_assistant(args.profile, quiet=True)
     retr = asst.retriever
+    base = retr.settings
+    retr.settings = base.model_copy(update={"bigram_weight": 1.0})  # compute every ranking once
     cached = []
     for q in load_dataset(args.dataset)["questions"]:
         pool: dict = {}
         cached.append((q, retr.rankings(q["question"], None, None, "hybrid", pool), pool))
-    base = retr.settings
     results = []
     keys = list(GRID)
     for combo in itertools.product(*(GRID[k] for k in keys)):

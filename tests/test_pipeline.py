@@ -143,3 +143,4 @@ def test_report_metadata_from_real_report(ingestor, corpus, tmp_path):
     fine = [c for c in chunks if "罚款伍千伍百元" in c.text]
     assert fine and fine[0].metadata["year"] == 2021
     assert fine[0].metadata["section"].startswith("一、")
+

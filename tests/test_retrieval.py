@@ -77,3 +77,18 @@ def test_modes_and_json(retriever):
 
 def test_empty_query(retriever):
     assert retriever.search("   ") == []
+
+
+def test_report_intent():
+    from assistant.retrieval import report_intent
+
+    assert report_intent("去年开了几次党组会")
+    assert report_intent("2021年开展了多少次行政检查")
+    assert not report_intent("行政处罚法第三十二条怎么规定的")
+    assert not report_intent("人防工程被侵占依据哪条处罚")
+
+
+def test_identical_texts_are_returned_once(retriever):
+    hits = retriever.search("开展行政检查500余人次", k=10)
+    texts = ["".join(h.text.split()) for h in hits]
+    assert len(texts) == len(set(texts))

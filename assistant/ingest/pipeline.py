@@ -158,7 +158,6 @@ class Ingestor:
                     [item.metas[i] for i in missing],
                     [item.ids[i] for i in missing],
                     on_batch=progress.advance,
-                    embed_texts=[embedding_text(item.texts[i], item.metas[i]) for i in missing],
                 )
                 stale = self._stale_ids(item)
                 if stale:
@@ -246,20 +245,6 @@ class Ingestor:
                 metas.append(meta)
         result = FileResult(source, "added", len(texts), "", "regulation", law)
         return _Pending(result, doc_id, ids, texts, metas)
-
-
-def embedding_text(text: str, meta: dict[str, Any]) -> str:
-    """What is embedded for a chunk: its text behind the law name / report title and headings.
-
-    An article alone ("第四十九条 有下列行为之一的…") does not say which law or chapter it
-    belongs to; with that context dense retrieval can match topic words like 人防 or 法律责任.
-    """
-    if meta.get("doc_type") == "regulation":
-        context = [meta.get("law") or meta.get("title"), meta.get("chapter")]
-    else:
-        context = [meta.get("title"), meta.get("section")]
-    head = " ".join(str(c) for c in context if c)
-    return f"{head}\n{text}" if head else text
 
 
 def split_article(article: str, text: str, max_chars: int = _ARTICLE_MAX_CHARS) -> list[tuple[str, int]]:
