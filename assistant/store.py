@@ -32,6 +32,7 @@ class StoredChunk:
     id: str
     text: str
     metadata: dict[str, Any]
+    vector: Any = None  # numpy array when read with include_vectors=True
 
 
 def build_where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -122,10 +123,15 @@ class KnowledgeStore:
             self._collection.update(ids=got["ids"], metadatas=metas)
 
     def iter_chunks(
-        self, where: dict[str, Any] | None = None, include_text: bool = True
+        self,
+        where: dict[str, Any] | None = None,
+        include_text: bool = True,
+        include_vectors: bool = False,
     ) -> Iterator[StoredChunk]:
         """All chunks matching ``where``, read in pages."""
         include = ["metadatas", "documents"] if include_text else ["metadatas"]
+        if include_vectors:
+            include.append("embeddings")
         offset = 0
         while True:
             got = self._collection.get(
@@ -133,9 +139,13 @@ class KnowledgeStore:
             )
             if not got["ids"]:
                 return
-            docs = got.get("documents") or [""] * len(got["ids"])
-            for cid, text, meta in zip(got["ids"], docs, got["metadatas"], strict=True):
-                yield StoredChunk(cid, text or "", dict(meta or {}))
+            n = len(got["ids"])
+            docs = got.get("documents") or [""] * n
+            vectors = got.get("embeddings") if include_vectors else None
+            if vectors is None:
+                vectors = [None] * n
+            for cid, text, meta, vec in zip(got["ids"], docs, got["metadatas"], vectors, strict=True):
+                yield StoredChunk(cid, text or "", dict(meta or {}), vec)
             offset += len(got["ids"])
 
     def dense_search(

@@ -332,3 +332,136 @@ def test_picker_semantic_rescoring_uses_the_injected_embeddings():
     extract = SentencePicker(emb, embed_top=3).pick("去年行政检查多少人次", [report_hit()])
     assert emb.calls == 3
     assert "500余人次" in extract.text and extract.hits
+
+
+# -- answer selection: whole sentences, several figures, lists, governing articles ----------
+
+
+def test_report_answer_holds_every_figure_asked_for():
+    svc, _, _ = service([report_hit()])
+    ans = svc.ask("2021年查处了几起人防违法违规案件，罚款多少？")
+    assert "查处人防违法违规案件4件，罚款伍千伍百元[1]" in ans.answer
+    assert "约谈" not in ans.answer  # only the clauses asked about, not the whole sentence
+
+
+def test_report_figure_over_a_connecting_clause():
+    text = "全年受理各类行政许可事项326余件，在市、区营商环境暗访调查中，服务满意率始终保持在100%。"
+    svc, _, _ = service([report_hit(text)])
+    ans = svc.ask("2021年受理了多少件行政许可，服务满意率是多少？")
+    assert "326余件，在市、区营商环境暗访调查中，服务满意率始终保持在100%[1]" in ans.answer
+
+
+def test_heading_is_context_and_a_lead_in_brings_its_items():
+    text = (
+        "二、推进法治政府建设存在的不足和原因\n"
+        "人防办在推进法治政府建设中也存在一些不足，主要反映在以下两个方面：\n"
+        "一是对法治政府建设的理解和认识还有待加强。法治政府建设是全面依法行政的基础。\n"
+        "二是行政处罚工作需要进一步突破。行政处罚是法治政府建设的重要组成部分。"
+    )
+    svc, _, _ = service([report_hit(text)])
+    ans = svc.ask("推进法治政府建设存在哪两方面不足？")
+    assert "以下两个方面：一是对法治政府建设的理解和认识还有待加强；二是行政处罚工作" in ans.answer
+    assert "不足和原因[1]" not in ans.answer
+
+
+def test_legal_question_picks_the_article_over_a_higher_ranked_report_sentence():
+    report = report_hit("本年度通过法律诉讼解决了12处人防工程被侵占使用问题。", dense=0.91)
+    svc, _, _ = service([report, report_hit(), article_hit(CIVIL_AIR, 49)])
+    ans = svc.ask("人防工程被侵占，对个人和单位分别能罚多少？")
+    assert ans.answer.startswith(f"根据《{CIVIL_AIR}》第四十九条：")
+    assert "对单位并处一万元至五万元的罚款" in ans.answer
+
+
+def _article(no: str, text: str, chapter: str = "第五章 决定") -> Hit:
+    meta = {"law": PUNISH, "article": no, "doc_type": "regulation", "chapter": chapter}
+    return Hit(f"{no} {text}", {**meta, "dense_score": 0.9})
+
+
+def test_an_article_that_applies_another_yields_to_it():
+    from assistant.extractive import SentencePicker
+
+    applying = _article(
+        "第六十八条", "依照本法第五十一条的规定当场作出行政处罚决定的，执法人员可以当场收缴罚款。"
+    )
+    rule = _article(
+        "第五十一条", "对公民处以二百元以下罚款的行政处罚的，可以当场作出行政处罚决定。"
+    )
+    extract = SentencePicker().pick("执法人员当场作出罚款决定，上限是多少？", [applying, rule])
+    assert extract.text.startswith(f"根据《{PUNISH}》第五十一条：")
+
+
+def test_long_article_is_cut_to_the_items_asked_about():
+    from assistant.extractive import SentencePicker
+
+    items = "\n".join(f"（{n}）第{n}种违法行为的{'具体情形' * 12}；" for n in "一二三四五")
+    hit = _article("第九条", f"有下列行为之一的，处五千元以下罚款：\n{items}\n（六）侵占工程的。")
+    extract = SentencePicker().pick("侵占工程的罚多少？", [hit])
+    assert "有下列行为之一的，处五千元以下罚款：\n……\n（六）侵占工程的。" in extract.text
+
+
+# -- relevance: coverage, years -------------------------------------------------------------
+
+
+def test_near_threshold_cosine_without_shared_words_is_not_evidence():
+    loans = article_hit(PUNISH, 32, dense=0.865)
+    svc, _, _ = service([loans])
+    assert svc.ask("住房公积金贷款最高能贷多少钱？").found is False
+
+
+def test_year_not_in_the_reports_is_declined_with_the_years_available():
+    svc, _, _ = service([report_hit(), report_hit(dense=0.9)])
+    ans = svc.ask("2023年人防办开展了多少次行政检查？")
+    assert not ans.found and ans.answer.startswith(NOT_FOUND)
+    assert "没有2023年的报告" in ans.answer and "2021年" in ans.answer
+    assert svc.ask("2021年人防办开展了多少次行政检查？").found
+
+
+# -- follow-ups: year, topic and listed items carried over ----------------------------------
+
+
+def test_followup_that_year_and_topic_are_carried_over():
+    svc, retriever, _ = service([report_hit(), article_hit(CIVIL_AIR, 49)])
+    conv = Conversation()
+    svc.ask("2021年人防办开展了多少次行政检查？", conv)
+    ans = svc.ask("那一年查处了几起案件，罚了多少钱？", conv)
+    assert retriever.calls[-1]["query"] == "2021年查处了几起案件，罚了多少钱？"
+    assert "罚款伍千伍百元" in ans.answer
+    conv2 = Conversation()
+    conv2.record("人防工程被侵占，依据哪条处罚？", "……", CIVIL_AIR, "第四十九条")
+    ans = svc.ask("对单位最多能罚多少？", conv2)
+    assert retriever.calls[-1] == {
+        "query": "人防工程被侵占，对单位最多能罚多少？",
+        "k": 8,
+        "filters": None,
+        "laws": [CIVIL_AIR],
+    }
+    assert "一万元至五万元" in ans.answer
+
+
+def test_followup_these_items_refers_to_the_list_in_the_last_answer():
+    from assistant.conversation import Turn, carry_topic
+
+    answer = "考评应当遵循客观、公正、规范的原则，以响应率、解决率、满意率为核心内容。"
+    conv = Conversation([Turn("接诉即办考评的核心指标是什么？", answer)])
+    assert (
+        carry_topic("我们办这几个指标完成得怎么样？", conv)
+        == "我们办这几个指标（响应率、解决率、满意率）完成得怎么样？"
+    )
+
+
+def test_real_resolver_article_cited_inside_a_longer_question(law):
+    svc, _ = real_service(law, [article_hit(PUNISH, 32), article_hit(CIVIL_AIR, 49)])
+    ans = svc.ask("行政处罚法第33条说哪些情况可以不予处罚？")
+    assert ans.found and ans.sources[0]["label"] == f"《{PUNISH}》第三十三条"
+    assert ans.answer.startswith(f"根据《{PUNISH}》第三十三条：“违法行为轻微并及时改正")
+
+
+def test_article_naming_the_cited_article_is_preferred():
+    from assistant.extractive import SentencePicker
+
+    other = _article("第四十四条", "违反本法第十六条规定，不修建的，处罚款。", "第八章 法律责任")
+    named = _article(
+        "第四十七条", "违反本法第二十二条规定，擅自使用的，处罚款。", "第八章 法律责任"
+    )
+    extract = SentencePicker().pick("违反第22条的怎么处罚？", [other, named])
+    assert extract.text.startswith(f"根据《{PUNISH}》第四十七条：")
