@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.extractive import has_report_cue, keywords
+from assistant.question import has_report_cue, keywords
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")

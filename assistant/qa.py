@@ -6,7 +6,7 @@ parser, then guards) or the offline sentence picker → :class:`Answer`.
 
 Relevance gate. The question is answerable when some hit is *evidence*: at least ``min_overlap``
 (default 0.5) of the question's content (keywords and character bigrams, see
-``extractive.Question.coverage``) occurs in it or its title/section; or its dense cosine
+``question.Question.coverage``) occurs in it or its title/section; or its dense cosine
 (``metadata['dense_score']``, multilingual-e5) is at least ``min_relevance`` (default 0.86:
 unrelated Chinese text scores 0.80–0.87 against e5, related passages 0.88+) and it covers at least
 ``min_coverage`` (default 0.3) of the question; or the cosine clears ``min_relevance`` by
@@ -21,9 +21,7 @@ joins the hits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
@@ -31,17 +29,30 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableLambda
 
+from assistant.answer import NOT_FOUND, Answer, citation_source, format_context, hit_source
 from assistant.conversation import ARTICLE_REF, Conversation, Resolved, resolve_followup
 from assistant.documents import Hit
-from assistant.extractive import Question, SentencePicker, asked_years, has_report_cue
+from assistant.extractive import SentencePicker
+from assistant.guards import BAD_CITATION, check_citations, check_markers, guard_answer, year_gate
 from assistant.llm import describe_failure
+from assistant.passage import with_context
 from assistant.prompts import Prompt, load_prompt
+from assistant.question import Question
 
-NOT_FOUND = "未在知识库中找到依据。"
-BAD_CITATION = "〔引用有误〕"
-_MARKER = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
-_INVALID = ("article_missing", "law_unknown")
-_THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.S)  # reasoning models' scratchpad
+# Moved to assistant.answer / assistant.guards; re-exported for existing imports.
+__all__ = [
+    "BAD_CITATION",
+    "NOT_FOUND",
+    "Answer",
+    "AnswerService",
+    "Retriever",
+    "check_citations",
+    "check_markers",
+    "citation_source",
+    "format_context",
+    "hit_source",
+    "year_gate",
+]
 
 
 class Retriever(Protocol):
@@ -54,139 +65,6 @@ class Retriever(Protocol):
         filters: dict | None = None,
         laws: list[str] | None = None,
     ) -> list[Hit]: ...
-
-
-@dataclass
-class Answer:
-    """What the assistant says, with the sources its [n] markers point at."""
-
-    answer: str
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    mode: str = "offline"  # 'offline' | 'llm' | 'citation'
-    found: bool = True
-    question: str = ""  # the standalone question actually answered
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialisable form for ``--json`` output and the UI."""
-        return {
-            "answer": self.answer,
-            "sources": self.sources,
-            "warnings": self.warnings,
-            "mode": self.mode,
-            "found": self.found,
-        }
-
-
-def format_context(hits: list[Hit]) -> str:
-    """Number passages for the prompt: ``[1] 《…》第X条`` then the passage text."""
-    blocks = []
-    for n, hit in enumerate(hits, 1):
-        status = "（已被替代，仅供参考）" if hit.metadata.get("status") == "superseded" else ""
-        blocks.append(f"[{n}] {hit.label}{status}\n{hit.text.strip()}")
-    return "\n\n".join(blocks)
-
-
-def year_gate(question: str, hits: list[Hit]) -> tuple[list[Hit], str]:
-    """Drop report hits of other years than the question names.
-
-    Returns:
-        The kept hits, and a note (else "") when the question asks about the office's work in
-        a year no retrieved report covers: then no regulation may stand in for the figures.
-    """
-    years = asked_years(question)
-    if not years:
-        return hits, ""
-    kept = [h for h in hits if _is_regulation(h) or _covers_year(h, years)]
-    dropped = [h for h in hits if h not in kept]
-    if not dropped or any(not _is_regulation(h) for h in kept) or not has_report_cue(question):
-        return kept, ""
-    have = sorted({str(h.metadata["year"]) for h in dropped if h.metadata.get("year")})
-    note = f"知识库中没有{'、'.join(years)}年的报告"
-    note += f"，现有报告年份：{'、'.join(y + '年' for y in have)}。" if have else "。"
-    return [], note
-
-
-def _is_regulation(hit: Hit) -> bool:
-    return hit.metadata.get("doc_type") == "regulation" or bool(hit.metadata.get("law"))
-
-
-def _covers_year(hit: Hit, years: list[str]) -> bool:
-    m = hit.metadata
-    text = f"{m.get('section') or ''} {m.get('title') or ''} {hit.text}"
-    return str(m.get("year")) in years or any(f"{y}年" in text for y in years)
-
-
-def _context(hit: Hit) -> str:
-    m = hit.metadata
-    return " ".join(str(m.get(k) or "") for k in ("law", "title", "chapter", "section"))
-
-
-def hit_source(n: int, hit: Hit) -> dict[str, Any]:
-    """Source entry for the answer's n-th marker."""
-    data = hit.to_json()
-    keys = ("law", "article", "title", "source", "page", "section", "text", "label", "doc_type")
-    return {"n": n, **{k: data.get(k) for k in keys}, "status": data.get("status") or "current"}
-
-
-def citation_source(cite: Any) -> dict[str, Any]:
-    """Source entry for an exactly resolved citation (``CiteResult``)."""
-    return {
-        "n": 1,
-        "law": cite.law,
-        "article": cite.article,
-        "title": cite.law,
-        "source": cite.source,
-        "page": None,
-        "section": cite.chapter,
-        "text": cite.full_text or cite.text,
-        "label": cite.label(),
-        "doc_type": "regulation",
-        "status": cite.status,
-    }
-
-
-def check_markers(text: str, count: int) -> tuple[str, list[int], list[str]]:
-    """Drop [n] markers that point past the ``count`` retrieved sources.
-
-    Returns:
-        The cleaned text, the valid numbers in order of first use, and warnings.
-    """
-    cited: list[int] = []
-    bad: list[int] = []
-
-    def fix(match: re.Match) -> str:
-        numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", match.group(1))]
-        good = [n for n in numbers if 1 <= n <= count]
-        bad.extend(n for n in numbers if n not in good)
-        cited.extend(n for n in good if n not in cited)
-        return "".join(f"[{n}]" for n in good)
-
-    text = _MARKER.sub(fix, text)
-    warnings = [
-        f"回答中的来源编号[{n}]不存在（只检索到 {count} 条资料），已删除"
-        for n in dict.fromkeys(bad)
-    ]
-    return text, cited, warnings
-
-
-def check_citations(text: str, resolver: Any) -> tuple[str, list[str]]:
-    """Verify every law citation in ``text``; mark invalid ones with 〔引用有误〕."""
-    warnings: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for check in resolver.verify(text):
-        raw = check.citation.raw
-        if check.status in _INVALID:
-            spans.append((check.citation.start, check.citation.end))
-            warnings.append(f"回答中的引用“{raw}”有误（{check.message}），已标注为{BAD_CITATION}")
-        elif check.status == "superseded":
-            newer = f"，现行规定见{check.replaced_by}" if check.replaced_by else ""
-            warnings.append(f"回答引用的“{raw}”已被修改或废止{newer}")
-        elif check.status == "quote_mismatch":
-            warnings.append(f"回答中“{raw}”的引文与法条原文不一致，请核对（{check.message}）")
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + BAD_CITATION + text[end:]
-    return text, warnings
 
 
 class _LLMFailed(Exception):
@@ -286,7 +164,7 @@ class AnswerService:
         if hit.metadata.get("cited"):
             return True
         q = question if isinstance(question, Question) else Question.parse(question)
-        cover = q.coverage(f"{_context(hit)} {hit.text}")
+        cover = q.coverage(with_context(hit))
         dense = hit.metadata.get("dense_score")
         dense = float(dense) if dense is not None else 0.0
         if cover >= self.min_overlap:
@@ -412,13 +290,7 @@ class AnswerService:
         return self._guard("".join(pieces).strip(), hits)
 
     def _guard(self, text: str, hits: list[Hit]) -> Answer:
-        text, cited, warnings = check_markers(_THINK.sub("", text).strip(), len(hits))
-        text, more = check_citations(text, self.resolver)
-        if NOT_FOUND.rstrip("。") in text and not cited:
-            return Answer(NOT_FOUND, [], warnings + more, mode="llm", found=False)
-        numbers = cited or list(range(1, len(hits) + 1))
-        sources = [hit_source(n, hits[n - 1]) for n in numbers]
-        return Answer(text, sources, warnings + more, mode="llm", found=True)
+        return guard_answer(text, hits, self.resolver)
 
     @staticmethod
     def _record(history: Any, question: str, answer: Answer) -> None:

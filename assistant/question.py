@@ -1,0 +1,189 @@
+"""Question analysis: what a question asks, in the terms the offline scorer needs.
+
+A question is parsed once (:meth:`Question.parse`) into jieba keywords, character bigrams and
+flags (asks for a quantity, a list, a penalty; points at the office's own work…); scoring a
+candidate passage then only does substring tests (:meth:`Question.coverage`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
+STOP_TERMS = frozenset(
+    "什么 怎么 怎样 如何 哪些 哪个 是否 可以 应当 规定 有关 关于 情况 一下 请问 去年 今年 明年 "
+    "这个 那个 以及 还是 还有 是不是 有没有 需要 一共 分别 最多 最高 最长 最少 上限 下限 能否 "
+    "不要 要不要 能不能 可不可以".split()
+)
+_QUESTION_TOKEN = re.compile(
+    r"^(?:几.?|多少.*|多长.*|多久|多大|多高|哪.*|什么.*|怎么.*|谁|最[多高长少低大短]能?|.说)$"
+)
+# Not questions: "这几个指标" points back; "第16条" is a citation, not content.
+_MODAL = re.compile(r"^[能可要应会该](?=[\u4e00-\u9fff]$)")
+_NOT_ASKING = re.compile(r"[这那该此上述]+[几些]个?|第[零〇一二两三四五六七八九十百千\d]+[条款项]")
+_QUESTION_PHRASE = re.compile(
+    r"多少[钱次件个人场]?|多长时间|多久|几[次件个起处场支册级种类项名]?|哪[些个几条两]*|什么|怎么样?|"
+    r"如何|是否|能否|要不要|能不能|有没有|是不是|[吗呢吧]"
+)
+STOP_CHARS = frozenset("的了吗呢吧啊么是在和与及或对把被为有个几多少请问那这其该")
+ABBREVIATIONS = (("人民防空", "人防"),)  # staff write the short form; texts the long one
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+FIGURE = re.compile(  # a measured figure: 500余人次, 伍千伍百元, 30%, not a bare year
+    r"[\d一二两三四五六七八九十百千万亿伍陆柒捌玖拾佰仟][\d.]*余?(?:万|亿)?"
+    r"(?:人次|件|次|场|个|支|册|元|名|人|项|家|户|处|期|批|篇|所|%|％|倍|平方米)"
+)
+PERIOD = re.compile(r"(?<!\d)[一二两三四五六七八九十百\d]{1,3}个?(?:工作日|日|天|个月|年)")
+_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|万元|元|场|次|件|个|人|名|项|家|支|册|户|处|批|期|天)")
+_MONEY_ASKED = re.compile(r"多少钱|罚款多少|罚了多少|罚多少|金额|罚款幅度|能罚")
+_PERIOD_ASKED = re.compile(r"多久|多长时间|期限|几天|几日|多少日|多少天|多少年|几年|时限")
+_LIST_ASKED = re.compile(r"哪[些几两]|几[个项类种]|种类|分为|方面")
+_PENALTY = re.compile(r"罚|处分|法律责任|追究")
+_NORMATIVE = re.compile(
+    r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁"
+)
+_REPORT_CUE = re.compile(
+    r"去年|今年|全年|本年度|我们|我办|本办|人防办|本单位|报告|开展了|做了|搞了|办了|查处了|完成了|举办了"
+)
+ARTICLE_NO = re.compile(r"第([零〇一二两三四五六七八九十百\d]+)条")
+_LIST_SENTENCE = re.compile(r"(?:分为|包括|种类|下列)[^。；]*、[^。；]*、")
+_OWN_WORK = re.compile(r"我们|我办|本办|咱们|本单位|人防办")
+
+
+def normalize(text: str) -> str:
+    """Text with abbreviations unified (人民防空 → 人防), so both spellings match."""
+    for long, short in ABBREVIATIONS:
+        text = text.replace(long, short)
+    return text
+
+
+def keywords(text: str) -> list[str]:
+    """Content words of a question (jieba), without question words, particles and numbers."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # the dictionary-loading banner is noise in a CLI
+    out: list[str] = []
+    for tok in jieba.lcut(normalize(text)):
+        tok = tok.strip()
+        if len(tok) < 2 or tok in STOP_TERMS or _QUESTION_TOKEN.match(tok):
+            continue
+        tok = _MODAL.sub("", tok)  # "能罚" asks whether one may 罚: the content is 罚
+        if re.fullmatch(r"[\d.]+", tok) or not re.search(r"\w", tok) or tok in out:
+            continue
+        out.append(tok)
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in STOP_CHARS]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def asks_quantity(question: str) -> bool:
+    """Whether the question asks for a number (多少人次, 几件, 比例…)."""
+    return any(cue in question for cue in QUANTITY_CUES)
+
+
+def asked_years(question: str) -> list[str]:
+    """Years a question names (``2021年`` → ``"2021"``)."""
+    return list(dict.fromkeys(YEAR.findall(question)))
+
+
+def has_report_cue(question: str) -> bool:
+    """Whether the wording points at the office's own work rather than at a law."""
+    return bool(_REPORT_CUE.search(question))
+
+
+def has_figure(text: str) -> bool:
+    """Whether ``text`` holds a measured figure or a period (500余人次, 30日)."""
+    return bool(FIGURE.search(text) or PERIOD.search(text))
+
+
+def _cn_article(number: str) -> str:
+    from assistant.numerals import int_to_chinese
+
+    return int_to_chinese(int(number)) if number.isdigit() else number
+
+
+@dataclass
+class Question:
+    """What a question asks, in the terms the scorer needs."""
+
+    text: str
+    terms: list[str]
+    grams: set[str]
+    asks: int  # how many things it asks for ("几起……罚了多少" = 2)
+    quantity: bool
+    unit: re.Pattern | None  # a figure carrying the unit asked for
+    wants_list: bool
+    penalty: bool
+    report_cue: bool
+    own_work: bool  # first person or the office itself: the answer is in its reports
+    normative: bool
+    articles: list[str] = field(default_factory=list)  # articles it cites: "第二十二条"
+    weights: dict[str, float] = field(default_factory=dict)  # term → weight (length × idf)
+
+    @classmethod
+    def parse(cls, question: str) -> Question:
+        """Analyse ``question`` once; scoring then only does substring tests."""
+        text = _NOT_ASKING.sub(" ", normalize(question))
+        plain = YEAR.sub("", _QUESTION_PHRASE.sub(" ", text))
+        asked = _UNIT_ASKED.search(text)
+        if asked:
+            unit = re.compile(rf"[\d一二两三四五六七八九十百千万]余?{asked.group(1)}")
+        elif _MONEY_ASKED.search(text):
+            unit = re.compile(r"[\d一二两三四五六七八九十百千万伍陆柒捌玖拾佰仟]元")
+        else:
+            unit = PERIOD if _PERIOD_ASKED.search(text) else None
+        return cls(
+            text=text,
+            terms=keywords(text),
+            grams=_bigrams(plain),
+            asks=max(1, len(re.findall(r"多少|多久|多长|几|哪|什么|是否|要不要|能不能", text))),
+            quantity=asks_quantity(text) or unit is not None,
+            unit=unit,
+            wants_list=bool(_LIST_ASKED.search(text)),
+            penalty=bool(_PENALTY.search(text)),
+            report_cue=bool(YEAR.search(text) or _REPORT_CUE.search(text)),
+            own_work=bool(_OWN_WORK.search(text)),
+            articles=[f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)],
+            normative=bool(_NORMATIVE.search(text)),
+        )
+
+    def weigh(self, texts: list[str]) -> None:
+        """Weight terms by rarity among ``texts`` (words every passage shares decide nothing),
+        and the words of the clause that asks above those that set the scene."""
+        texts = [normalize(t) for t in texts]
+        n = len(texts)
+        clauses = [c for c in re.split(r"[，,；;]", self.text) if c.strip()]
+        asking = [c for c in clauses if _QUESTION_PHRASE.search(c)]
+        focus = "".join(asking) if 0 < len(asking) < len(clauses) else ""
+        for t in self.terms:
+            df = sum(t in text for text in texts)
+            self.weights[t] = (
+                len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+            )
+
+    def coverage(self, text: str) -> float:
+        """How much of the question ``text`` covers (0..1): keywords and character bigrams."""
+        text = normalize(text)
+        bigram = len(self.grams & _bigrams(text)) / len(self.grams) if self.grams else 0.0
+        if not self.terms:
+            return bigram
+        weight = self.weights.get
+        total = sum(weight(t, len(t)) for t in self.terms)
+        lex = sum(weight(t, len(t)) for t in self.terms if t in text) / total
+        return 0.6 * lex + 0.4 * bigram
+
+    def list_bonus(self, text: str) -> float:
+        """ "哪些/几种" questions favour sentences that enumerate (分为：警告、记过、…)."""
+        return 0.2 if self.wants_list and _LIST_SENTENCE.search(text) else 0.0
+
+    def figure_bonus(self, text: str) -> float:
+        """Quantity questions favour text holding a figure, more so the unit asked for."""
+        if not self.quantity:
+            return 0.0
+        unit = 0.2 if self.unit is not None and self.unit.search(text) else 0.0
+        return (0.25 if has_figure(text) else 0.0) + unit
