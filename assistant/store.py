@@ -6,7 +6,7 @@ Writes are batched so a long ingest is saved as it goes and can resume.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,13 +168,6 @@ class KnowledgeStore:
             out.append((StoredChunk(cid, text or "", dict(meta or {})), 1.0 - float(dist)))
         return out
 
-    def fingerprint(self) -> str:
-        """Changes whenever the set of stored chunks changes (cache key for BM25)."""
-        from assistant.documents import content_hash
-
-        ids = sorted(self.ids())
-        return f"{len(ids)}-{content_hash(chr(10).join(ids))}"
-
 
 def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     # Chroma rejects None and non-scalar values.
@@ -213,12 +206,3 @@ def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
         )
     vs = Chroma(client=client, collection_name=cfg.collection, embedding_function=embeddings)
     return KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch)
-
-
-def chunk_count_by(chunks: Iterable[StoredChunk], key: str) -> dict[Any, int]:
-    """Count chunks per metadata value."""
-    counts: dict[Any, int] = {}
-    for c in chunks:
-        v = c.metadata.get(key)
-        counts[v] = counts.get(v, 0) + 1
-    return counts

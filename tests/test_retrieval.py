@@ -93,3 +93,9 @@ def test_identical_texts_are_returned_once(retriever):
     hits = retriever.search("开展行政检查500余人次", k=10)
     texts = ["".join(h.text.split()) for h in hits]
     assert len(texts) == len(set(texts))
+
+
+def test_langchain_retriever_adapter(retriever):
+    docs = retriever.as_langchain(k=3).invoke("行政处罚法第三十二条从轻减轻")
+    assert len(docs) == 3
+    assert docs[0].metadata["law"] == "中华人民共和国行政处罚法" and docs[0].metadata["score"] > 0
