@@ -29,6 +29,15 @@ SUPERSEDED_PENALTY = 0.7
 
 
 @dataclass
+class _Snapshot:
+    """Chunks as last read from the store: both keyword indexes and the vector matrix."""
+
+    words: BM25Index
+    bigrams: BM25Index
+    matrix: np.ndarray
+
+
+@dataclass
 class _Ranked:
     chunk: StoredChunk
     score: float = 0.0
@@ -50,9 +59,7 @@ class HybridRetriever:
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
         self._lock = threading.Lock()
-        self._bm25: BM25Index | None = None
-        self._bigram: BM25Index | None = None
-        self._matrix: np.ndarray | None = None
+        self._snapshot: _Snapshot | None = None
         self.expand = QueryExpander()
 
     def refresh(self) -> None:
@@ -63,35 +70,34 @@ class HybridRetriever:
         restricted ranking then costs a masked top-k, not another round trip.
         """
         chunks = list(self.store.iter_chunks(include_vectors=True))
-        index = BM25Index(chunks, self.tokenizer)
-        bigram = BM25Index(chunks, char_bigrams, BigramQuery(self.tokenizer))
         matrix = _unit_rows([c.vector for c in chunks])
         for c in chunks:
             c.vector = None  # the matrix holds them now
+        snapshot = _Snapshot(
+            BM25Index(chunks, self.tokenizer),
+            BM25Index(chunks, char_bigrams, BigramQuery(self.tokenizer)),
+            matrix,
+        )
         with self._lock:
-            self._bm25, self._bigram, self._matrix = index, bigram, matrix
+            self._snapshot = snapshot
 
-    @property
-    def bigram(self) -> BM25Index:
-        """The current character-bigram BM25 snapshot."""
-        if self._bigram is None:
+    def _current(self) -> _Snapshot:
+        """The current snapshot, built on first use; one object so its parts always agree."""
+        if self._snapshot is None:
             self.refresh()
-        assert self._bigram is not None
-        return self._bigram
+        with self._lock:
+            assert self._snapshot is not None
+            return self._snapshot
 
     @property
     def bm25(self) -> BM25Index:
-        """The current BM25 snapshot (built on first use)."""
-        if self._bm25 is None:
-            self.refresh()
-        assert self._bm25 is not None
-        return self._bm25
+        """The current jieba-word BM25 index."""
+        return self._current().words
 
-    def _vectors(self) -> tuple[BM25Index, np.ndarray | None]:
-        """The chunk list and its vector matrix from the same snapshot."""
-        self.bm25  # noqa: B018 - builds the snapshot on first use
-        with self._lock:
-            return self._bm25, self._matrix  # type: ignore[return-value]
+    @property
+    def bigram(self) -> BM25Index:
+        """The current character-bigram BM25 index."""
+        return self._current().bigrams
 
     def search(
         self,
@@ -170,8 +176,9 @@ class HybridRetriever:
         return out
 
     def _dense(self, vector: list[float], where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
-        index, matrix = self._vectors()
-        if matrix is None or not len(index.chunks):
+        snap = self._current()
+        index, matrix = snap.words, snap.matrix
+        if not len(index.chunks):
             return []
         # einsum, not BLAS: OpenBLAS worker threads keep spinning after a matmul and starve the
         # embedding engine's OpenMP threads on a 2-core machine (query embedding 19 -> 50 ms).

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from assistant.citation_parser import Citation
 from assistant.documents import Hit
 
 CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
@@ -73,30 +74,13 @@ _CITE = re.compile(
 )
 
 
-@dataclass
-class FakeCitation:
-    raw: str
-    law_query: str
-    law: str | None
-    article_no: int
-    paragraph: int | None
-    item: int | None
-    start: int
-    end: int
-    quote: str | None = None
-
-    @property
-    def article(self) -> str:
-        return f"第{int2cn(self.article_no)}条"
-
-
 class FakeResolver:
     """Resolves citations of a handful of articles; counts its calls."""
 
     def __init__(self) -> None:
         self.resolved: list[str] = []
 
-    def parse(self, text: str) -> list[FakeCitation]:
+    def parse(self, text: str) -> list[Citation]:
         out = []
         for m in _CITE.finditer(text):
             law = (
@@ -106,8 +90,10 @@ class FakeResolver:
             )
             para = cn2int(m["para"]) if m["para"] else None
             out.append(
-                FakeCitation(
-                    m.group(0), m["law"], law, cn2int(m["art"]), para, None, m.start(), m.end()
+                # The real dataclass: the fake only fakes lookup, not the shape of a citation.
+                Citation(
+                    m.group(0), m["law"], law, cn2int(m["art"]), para, None, m.start(), m.end(),
+                    quote=None,
                 )
             )
         return out
