@@ -34,7 +34,7 @@ def test_phrase_library_is_complete_and_figure_free():
 
 
 def test_phrase_library_rejects_figures(tmp_path):
-    text = load_phrases.__globals__["load_data"]("drafting/phrases_v1.yaml")
+    text = load_phrases.__globals__["load_yaml"]("drafting/phrases_v1.yaml")
     text["areas"][0]["effects"][0] = "召开会议12次。"
     from assistant.drafting.phrases import library_from_dict
 

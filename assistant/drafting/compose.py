@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.drafting.areas import AreaClassifier
 from assistant.drafting.catalogue import Catalogue, Indicator, load_catalogue
-from assistant.drafting.draft import SECTION_KEYS, Draft, DraftSection
+from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts, Measure
 from assistant.drafting.offline import OfflineWriter, sentence
 from assistant.drafting.parts import compose_part, short
@@ -79,7 +79,7 @@ class Composer:
         variables = {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1}
         state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables))
         sections = []
-        for key in (k for k in SECTION_KEYS if k != "other" or facts.other):
+        for key in (k for k in self.writer.structure.keys if k != "other" or facts.other):
             if key == "measures":
                 text = self.measures_text(facts, state)
             else:

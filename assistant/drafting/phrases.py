@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.prompts import PromptError, Template, load_data
+from assistant.prompts import PromptError, Template, load_yaml
 
 TWO_CLAUSE_RE = re.compile(r"^[^，。；：]{3,18}，[^，。；：]{3,18}[。]?$")
 
@@ -154,7 +154,7 @@ def _validate(library: PhraseLibrary) -> None:
 
 def load_phrases(version: str = "v1", prompts_dir: Path | None = None) -> PhraseLibrary:
     """Read ``prompts/drafting/phrases_<version>.yaml``."""
-    return library_from_dict(load_data(f"drafting/phrases_{version}.yaml", prompts_dir))
+    return library_from_dict(load_yaml(f"drafting/phrases_{version}.yaml", prompts_dir))
 
 
 def guidance(key: str, library: PhraseLibrary, areas: list[str] | None = None) -> str:
