@@ -101,26 +101,66 @@ def test_chat_answers_with_sources(page, tmp_path: Path):
     _shot(page, tmp_path, "chat")
 
 
-def test_draft_and_download_docx(page, tmp_path: Path):
+def _download_docx_text(page, tmp_path: Path, name: str) -> str:
     from docx import Document
 
+    with page.expect_download() as info:
+        page.locator("#download-docx").click()
+    target = tmp_path / name
+    info.value.save_as(target)
+    return "\n".join(p.text for p in Document(str(target)).paragraphs)
+
+
+def test_draft_and_download_docx(page, tmp_path: Path):
     page.get_by_role("tab", name="报告起草").click()
     page.locator("#previous-info").get_by_text("已载入上年报告").wait_for()
     page.get_by_role("button", name="用上年报告内容预填全部字段").click()
     shortcomings = page.locator("#f-shortcomings textarea")
     page.wait_for_function("el => el.value.length > 0", arg=shortcomings.element_handle())
+    _shot(page, tmp_path, "drafting-form")
     page.locator("#generate-btn").click()
     page.locator("#draft-status").get_by_text("已生成初稿").wait_for()
-    shown = page.locator("#draft-output").inner_text()
-    assert "推进法治政府建设的主要举措和成效" in shown and "存在的不足和原因" in shown
+    measures = page.locator("#sec-measures textarea")
+    assert "推进法治政府建设的主要举措和成效" in page.locator("#sec-measures").inner_text()
+    assert page.locator("#sec-shortcomings").is_visible() and measures.input_value()
     _shot(page, tmp_path, "drafting")
-    with page.expect_download() as info:
-        page.locator("#download-docx").click()
-    target = tmp_path / "draft.docx"
-    info.value.save_as(target)
-    doc = Document(str(target))
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = _download_docx_text(page, tmp_path, "draft.docx")
     assert "法治政府建设" in text and "存在的不足和原因" in text
+
+
+def test_edit_a_section_then_export(page, tmp_path: Path):
+    page.get_by_role("tab", name="报告起草").click()
+    page.locator("#previous-info").get_by_text("已载入上年报告").wait_for()
+    rows = page.locator("#f-measures .virtual-row")
+    before = rows.count()
+    count = "document.querySelectorAll('#f-measures .virtual-row').length"
+    page.locator("#measures-add").click()
+    page.wait_for_function(f"() => {count} == {before + 1}")
+    page.locator("#measures-add").click()
+    page.wait_for_function(f"() => {count} == {before + 2}")
+    page.locator("#measures-remove").click()
+    page.wait_for_function(f"() => {count} == {before + 1}")
+    page.get_by_role("button", name="用上年报告内容预填全部字段").click()
+    shortcomings = page.locator("#f-shortcomings textarea")
+    page.wait_for_function("el => el.value.length > 0", arg=shortcomings.element_handle())
+    page.locator("#generate-btn").click()
+    page.locator("#draft-status").get_by_text("已生成初稿").wait_for()
+    edited = "区人防办坚持依法行政，本段由起草人逐字修改后导出。"
+    page.locator("#sec-opening textarea").fill(edited)
+    page.locator("#sec-opening textarea").blur()  # leaving the box saves and re-checks it
+    page.locator("#draft-status").get_by_text("已自动保存修改").wait_for()
+    plans = page.locator("#sec-plans textarea").input_value()
+    page.locator("#sec-plans textarea").fill(plans + "\n由起草人补充的一句。")
+    page.locator("#save-edits").click()
+    page.locator("#draft-status").get_by_text("已保存修改并重新检查").wait_for()
+    _shot(page, tmp_path, "drafting-edited")
+    text = _download_docx_text(page, tmp_path, "edited.docx")
+    assert edited in text and "由起草人补充的一句" in text and "起草提示" not in text
+    page.locator("#regen-plans").click()
+    page.locator("#draft-status").get_by_text("已重新生成").wait_for()
+    assert page.locator("#sec-opening textarea").input_value() == edited
+    regenerated = page.locator("#sec-plans textarea").input_value()
+    assert regenerated and "由起草人补充的一句" not in regenerated
 
 
 def test_upload_file_is_listed(page, tmp_path: Path):

@@ -10,6 +10,7 @@ import pytest
 gr = pytest.importorskip("gradio")
 
 from assistant.conversation import Conversation  # noqa: E402
+from assistant.drafting.draft import SECTION_KEYS  # noqa: E402
 from assistant.ui import chat, drafting, knowledge, lookup  # noqa: E402
 from assistant.ui.app import build_ui, launch_options  # noqa: E402
 from assistant.ui.auth import hash_password  # noqa: E402
@@ -148,18 +149,79 @@ def test_upload_list_search_and_remove(assistant, tmp_path: Path):
     assert msg.startswith("已删除") and all(r[0] != "示例区人民防空工程管理办法.md" for r in docs)
 
 
+def _named(out: tuple) -> dict:
+    """Handler outputs by name: six section boxes, six section buttons, then the side panel."""
+    n = len(SECTION_KEYS)
+    names = ["warnings", "session", "docx", "md", "chart", "table", "status"]
+    return {"boxes": dict(zip(SECTION_KEYS, out[:n], strict=True)),
+            "buttons": dict(zip(SECTION_KEYS, out[n:2 * n], strict=True)),
+            **dict(zip(names, out[2 * n:], strict=True))}
+
+
+def _texts(named: dict, **edits: str) -> list[str]:
+    """The section boxes' texts (as the browser would send them), some replaced."""
+    return [edits.get(k, box.get("value", "")) for k, box in named["boxes"].items()]
+
+
 def test_drafting_without_previous_report(assistant):
     prev, info, org, year, indicators, *_ = drafting.on_load(assistant)
     if prev is None:
         assert "没有往年报告" in info and indicators == []
-    out = drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form())
-    draft_md, warnings, session, docx_btn, md_btn, chart, table, section, status = out
-    assert draft_md.startswith("# ") and "## 一、" in draft_md and "620人次" in draft_md
-    assert Path(docx_btn["value"]).suffix == ".docx" and Path(md_btn["value"]).is_file()
-    assert chart["visible"] is False and status.startswith("已生成初稿")
-    bad = drafting.generate(assistant, session, None, "模板起草（离线）", False,
-                            *_form(organization="", indicators=[["行政检查", "很多"]]))
-    assert bad[2] is session and "单位名称" in bad[-1] and "行政检查" in bad[-1]
+    out = _named(drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form()))
+    measures = out["boxes"]["measures"]
+    assert measures["visible"] and measures["label"].startswith("一、") and "620人次" in measures["value"]
+    assert out["boxes"]["opening"]["label"] == "开头段" and out["boxes"]["other"]["visible"] is False
+    assert out["buttons"]["plans"]["visible"] and not out["buttons"]["other"]["visible"]
+    assert Path(out["docx"]["value"]).suffix == ".docx" and Path(out["md"]["value"]).is_file()
+    assert out["chart"]["visible"] is False and out["status"].startswith("已生成初稿")
+    session = out["session"]
+    bad = _named(drafting.generate(assistant, session, None, "模板起草（离线）", False,
+                                   *_form(organization="", indicators=[["行政检查", "很多"]])))
+    assert bad["session"] is session and "单位名称" in bad["status"] and "行政检查" in bad["status"]
+
+
+def test_edit_a_section_then_export_and_check(assistant):
+    from docx import Document
+
+    out = _named(drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form()))
+    session = out["session"]
+    assert "620人次" not in out["warnings"]
+    notes = list(session.notes)
+    edited = "我单位全年开展行政检查共计六百余人次，另新增执法记录仪99台。\n\n（一）改进执法方式"
+    saved = _named(drafting.save_edits(assistant, session, None, *_texts(out, measures=edited)))
+    assert saved["status"].startswith("已保存修改")
+    assert saved["boxes"]["measures"]["value"] == edited.replace("\n\n", "\n")
+    # The edited text went through the figure check: the entered 620人次 is now missing, 99 is invented.
+    assert "620人次" in saved["warnings"] and "99" in saved["warnings"]
+    assert all(note in saved["warnings"] for note in notes)
+    body = "\n".join(p.text for p in Document(saved["docx"]["value"]).paragraphs)
+    assert "新增执法记录仪99台" in body and "（一）改进执法方式" in body
+    assert "检查提示" not in body and "起草提示" not in body and "缺少填写的数据" not in body
+    assert "新增执法记录仪99台" in Path(saved["md"]["value"]).read_text(encoding="utf-8")
+
+
+def test_regenerate_one_section_keeps_the_others_edits(assistant):
+    out = _named(drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form()))
+    texts = _texts(out, opening="开头段由起草人改写。")
+    again = _named(drafting.regenerate_section(assistant, "plans", out["session"], None, "模板起草（离线）",
+                                               *texts, *_form(next_year_plans="完善执法制度\n加强普法宣传")))
+    assert "加强普法宣传" in again["boxes"]["plans"]["value"]
+    assert again["boxes"]["opening"]["value"] == "开头段由起草人改写。"
+    assert again["status"].startswith("已重新生成“四、")
+    none = _named(drafting.regenerate_section(assistant, "opening", None, None, "模板起草（离线）",
+                                              *texts, *_form()))
+    assert none["status"].startswith("**※ 无法生成**")
+    assert drafting.save_edits(assistant, None, None, *texts)[-1].startswith("**※ 无法生成**")
+
+
+def test_table_rows_are_added_and_removed():
+    from assistant.ui.factsform import add_row, remove_row
+
+    rows = [["重大决策", "召开办公会18次"], ["普法", "开展宣传5次"]]
+    assert add_row(rows, 2) == rows + [["", ""]]
+    assert remove_row(rows, 2, 0) == [["普法", "开展宣传5次"]]
+    assert remove_row(rows, 2) == [["重大决策", "召开办公会18次"]]
+    assert remove_row([["x", "y"]], 2, 0) == [["", ""]]
 
 
 @pytest.mark.skipif(not REPORT_TXT.is_file(), reason="缺少 ../shared/corpus 中的 2021 年报告")
@@ -173,18 +235,17 @@ def test_drafting_with_last_years_report(assistant, tmp_path: Path):
     assert prev is not None and prev.year == 2021 and "2021年" in info
     assert org and year == 2022
     assert ["行政检查", "", "500余人次"] in indicators
-    out = drafting.generate(assistant, None, prev, "模板起草（离线）", False, *_form())
-    draft_md, warnings, session, docx_btn, md_btn, chart, table, section, status = out
-    assert Path(chart["value"]).is_file() and "| 行政检查 | 500余人次 | 620人次 |" in table
-    assert "较上年增长24%" in draft_md
-    doc = Document(docx_btn["value"])
+    out = _named(drafting.generate(assistant, None, prev, "模板起草（离线）", False, *_form()))
+    assert Path(out["chart"]["value"]).is_file() and "| 行政检查 | 500余人次 | 620人次 |" in out["table"]
+    assert "较上年增长24%" in "".join(box["value"] for box in out["boxes"].values())
+    doc = Document(out["docx"]["value"])
     assert any("620人次" in p.text for p in doc.paragraphs)
-    assert section["choices"][0] == "开头段"
-    again = drafting.regenerate(assistant, session, prev, "模板起草（离线）", "四、下一年度主要安排",
-                                *_form(next_year_plans="完善执法制度\n加强普法宣传"))
-    assert "加强普法宣传" in again[0] and again[-1] == "已重新生成“四、下一年度主要安排”。"
+    again = _named(drafting.regenerate_section(
+        assistant, "plans", out["session"], prev, "模板起草（离线）", *_texts(out),
+        *_form(next_year_plans="完善执法制度\n加强普法宣传")))
+    assert "加强普法宣传" in again["boxes"]["plans"]["value"]
     filled = drafting.prefill_all(assistant, prev)
     assert filled[0] == org and filled[1] == 2022 and filled[3]  # measures carried over
     assert all(row[1] == "" for row in filled[2])  # figures are never carried over
-    assert drafting.regenerate(assistant, None, prev, "模板起草（离线）", "开头段", *_form())[-1].startswith(
-        "**※ 无法生成**")
+    assert drafting.regenerate_section(assistant, "opening", None, prev, "模板起草（离线）",
+                                       *[""] * len(SECTION_KEYS), *_form())[-1].startswith("**※ 无法生成**")

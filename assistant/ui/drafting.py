@@ -1,4 +1,4 @@
-"""报告起草 page handlers: last year's report as a starting point, draft, regenerate, export.
+"""报告起草 page handlers: last year's report as a starting point, draft, edit, regenerate, export.
 
 The layout lives in :mod:`assistant.ui.drafting_tab`; everything here is callable from tests.
 """
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.drafting.facts import Facts, FactsError
+from assistant.ui import draft_editor as editor
 from assistant.ui.factsform import FactsForm, facts_to_form, form_to_facts
 from assistant.ui.formatting import warnings_markdown
 from assistant.ui.uploads import UploadError, sanitize_filename
@@ -48,6 +49,7 @@ class DraftSession:
     draft: Draft | None = None
     facts: Facts | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # 起草提示 that are not check results
 
 
 def sessions_root(assistant: Assistant) -> Path:
@@ -156,23 +158,24 @@ def _comparison(assistant: Assistant, session: DraftSession, prev: PreviousRepor
 
 
 def _result(assistant: Assistant, session: DraftSession, prev: PreviousReport | None, status: str):
+    """Outputs in :data:`OUTPUTS` order: section boxes and buttons, 起草提示, files, chart, status."""
     draft = session.draft
     assert draft is not None and session.facts is not None
     comparisons, chart, table = _comparison(assistant, session, prev, session.facts)
     _export(assistant, session, draft, comparisons)
     warn = warnings_markdown(draft.warnings) or "√ 检查通过：结构完整，数字均来自填写的材料。"
     labels = assistant.drafting.structure.labels
-    choices = [labels[s.key] for s in draft.sections]
-    return (draft.markdown(), warn, session, gr.update(value=str(session.files["docx"]), interactive=True),
+    return (*editor.section_box_updates(draft, labels), *editor.section_button_updates(draft), warn,
+            session, gr.update(value=str(session.files["docx"]), interactive=True),
             gr.update(value=str(session.files["md"]), interactive=True),
-            gr.update(value=chart, visible=chart is not None), table,
-            gr.update(choices=choices, value=choices[0]), status)
+            gr.update(value=chart, visible=chart is not None), table, status)
 
 
 def _unchanged(session: DraftSession | None, message: str):
     gr.Warning(message.replace("\n", " "))
-    return (gr.update(), gr.update(), session, gr.update(), gr.update(), gr.update(), gr.update(),
-            gr.update(), f"**※ 无法生成**\n\n{message}")
+    keep = [gr.update()] * (2 * editor.SECTION_COUNT)
+    return (*keep, gr.update(), session, gr.update(), gr.update(), gr.update(), gr.update(),
+            f"**※ 无法生成**\n\n{message}")
 
 
 def _facts_or_error(assistant: Assistant, values: tuple[Any, ...]) -> Facts:
@@ -190,6 +193,7 @@ def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousR
         previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
         session.draft = assistant.drafting.draft(facts, mode, from_report=from_report, previous=previous)
         session.facts = facts
+        session.notes = editor.drafting_notes(assistant.drafting, session.draft, facts)
     except (FactsError, ValueError) as exc:
         return _unchanged(session, str(exc))
     except Exception as exc:  # keep the page alive whatever the drafter does
@@ -198,23 +202,45 @@ def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousR
     return _result(assistant, session, prev, f"已生成初稿（{len(session.draft.sections)} 个部分）。")
 
 
-def regenerate(assistant: Assistant, session: DraftSession | None, prev: PreviousReport | None,
-               mode_label: str, section_label: str | None, *values: Any):
-    """Redraft one section from the (possibly edited) form; the other sections stay."""
+def regenerate_section(assistant: Assistant, key: str, session: DraftSession | None,
+                       prev: PreviousReport | None, mode_label: str, *args: Any):
+    """Redraft one section from the form; the other sections keep their (edited) text.
+
+    ``args`` are the section boxes' texts (in :data:`SECTION_KEYS` order), then the form values.
+    """
     if session is None or session.draft is None:
         return _unchanged(session, "请先点击“生成初稿”。")
-    key = assistant.drafting.structure.key_for_label(section_label or "")
-    if key is None:
-        return _unchanged(session, "请选择要重新生成的部分。")
+    texts, values = editor.split_section_args(args)
+    label = assistant.drafting.structure.labels.get(key, key)
     try:
         facts = _facts_or_error(assistant, values)
         previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
         mode = MODES.get(mode_label, "offline")
-        session.draft = assistant.drafting.regenerate(session.draft, key, facts, mode, previous)
+        edited = editor.apply_edits(session.draft, texts)
+        session.draft = assistant.drafting.regenerate(edited, key, facts, mode, previous)
         session.facts = facts
+        session.notes = editor.drafting_notes(assistant.drafting, session.draft, facts)
     except (FactsError, ValueError) as exc:
         return _unchanged(session, str(exc))
     except Exception as exc:  # keep the page alive whatever the drafter does
         log.exception("regenerate failed")
         return _unchanged(session, f"重新生成出错：{exc}")
-    return _result(assistant, session, prev, f"已重新生成“{section_label}”。")
+    return _result(assistant, session, prev, f"已重新生成“{label}”，其他部分保持不变。")
+
+
+def save_edits(assistant: Assistant, session: DraftSession | None, prev: PreviousReport | None,
+               *texts: str, auto: bool = False):
+    """Put the edited section texts into the draft, check its figures again and re-export.
+
+    ``auto`` is set when leaving a text box saved the edits (only the status differs).
+    """
+    if session is None or session.draft is None or session.facts is None:
+        return _unchanged(session, "请先点击“生成初稿”。")
+    try:
+        draft = editor.apply_edits(session.draft, texts)
+        session.draft = editor.recheck(assistant.drafting, draft, session.facts, session.notes)
+    except Exception as exc:  # keep the page alive whatever the checks do
+        log.exception("save edits failed")
+        return _unchanged(session, f"保存修改出错：{exc}")
+    done = "已自动保存修改" if auto else "已保存修改并重新检查"
+    return _result(assistant, session, prev, f"{done}，下载的文件包含修改后的文字。")

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.facts import Facts, FactsError, facts_from_dict
 from assistant.drafting.structure import ReportStructure
-from assistant.ui.formatting import lines, table_rows
+from assistant.ui.formatting import lines, table_cells, table_rows
 
 INDICATOR_HEADERS = ["指标", "数值", "上年数值（参考）"]
 MEASURE_HEADERS = ["领域", "内容"]
@@ -133,3 +133,21 @@ def form_to_facts(form: FactsForm, catalogue: Catalogue | None = None,
         FactsError: every problem, in Chinese.
     """
     return facts_from_dict(form_to_dict(form), catalogue, structure)
+
+
+def editable_rows(value: Any, width: int) -> list[list[str]]:
+    """All rows of a table value, empty ones included, each padded or cut to ``width`` cells."""
+    return [(row + [""] * width)[:width] for row in table_cells(value)]
+
+
+def add_row(value: Any, width: int) -> list[list[str]]:
+    """The table with one empty row appended."""
+    return editable_rows(value, width) + [[""] * width]
+
+
+def remove_row(value: Any, width: int, index: int | None = None) -> list[list[str]]:
+    """The table without row ``index`` (the last row when None or out of range); one empty row stays."""
+    rows = editable_rows(value, width)
+    if rows:
+        rows.pop(index if index is not None and 0 <= index < len(rows) else -1)
+    return rows or [[""] * width]

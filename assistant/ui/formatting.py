@@ -172,8 +172,9 @@ def ingest_summary(results: list[Any], seconds: float = 0.0) -> str:
     return line + (f"，用时 {seconds:.1f} 秒。" if seconds else "。")
 
 
-def table_rows(value: Any) -> list[list[str]]:
-    """Rows of a Gradio Dataframe value (pandas DataFrame, list of lists, dict or None) as strings."""
+def table_cells(value: Any) -> list[list[str]]:
+    """Every row of a Gradio Dataframe value (pandas DataFrame, list of lists, dict or None) as
+    strings, empty rows and cells included."""
     if value is None:
         return []
     if hasattr(value, "values") and hasattr(value, "columns"):  # pandas without importing it
@@ -182,12 +183,13 @@ def table_rows(value: Any) -> list[list[str]]:
         raw = value["data"]
     else:
         raw = list(value)
-    rows = []
-    for row in raw:
-        cells = ["" if c is None or (isinstance(c, float) and c != c) else str(c).strip() for c in row]
-        if any(cells):
-            rows.append(cells)
-    return rows
+    return [["" if c is None or (isinstance(c, float) and c != c) else str(c) for c in row] for row in raw]
+
+
+def table_rows(value: Any) -> list[list[str]]:
+    """Non-empty rows of a Gradio Dataframe value, cells stripped."""
+    rows = ([c.strip() for c in row] for row in table_cells(value))
+    return [row for row in rows if any(row)]
 
 
 def lines(text: str | None) -> list[str]:
