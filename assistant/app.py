@@ -124,6 +124,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
     from assistant.qa import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -138,7 +139,13 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):

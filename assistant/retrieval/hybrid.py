@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.documents import Hit
+from assistant.rerank import rerank_hits
 from assistant.retrieval.fusion import Candidate, rrf, to_hits
 from assistant.retrieval.lexical import BM25Index, QueryExpander, Tokenizer
 from assistant.retrieval.snapshot import Snapshot, top_positions
@@ -23,6 +24,7 @@ from assistant.retrieval.snapshot import Snapshot, top_positions
 if TYPE_CHECKING:
     from assistant.config import RetrievalSettings
     from assistant.lawnames import LawNames
+    from assistant.rerank import Reranker
     from assistant.store import KnowledgeStore
 
 
@@ -35,8 +37,12 @@ class HybridRetriever:
         settings: RetrievalSettings,
         names: LawNames | None = None,
         tokenizer: Callable[[str], list[str]] | None = None,
+        reranker: Reranker | None = None,
+        rerank_top_n: int = 20,
     ) -> None:
         self.store = store
+        self.reranker = reranker  # optional second stage (assistant/rerank.py)
+        self.rerank_top_n = rerank_top_n
         self.settings = settings
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
@@ -92,7 +98,11 @@ class HybridRetriever:
             return []
         pool: dict[str, Candidate] = {}
         rankings = self.rankings(query, filters, laws, mode, pool)
-        return self.fuse(rankings, pool, k or self.settings.k)
+        k = k or self.settings.k
+        if self.reranker is None or mode != "hybrid":
+            return self.fuse(rankings, pool, k)
+        hits = self.fuse(rankings, pool, max(k, self.rerank_top_n))
+        return rerank_hits(self.reranker, query, hits, self.rerank_top_n)[:k]
 
     def rankings(
         self,
