@@ -69,9 +69,15 @@ def test_carried_figures_are_flagged_and_the_check_never_passes(assistant):
         if figure in body:
             assert f"“{figure}”" in flagged, figure
     assert any("“2023年”" in w and "区人防办2023年法治政府建" in w for w in stale)  # 《…2023年…工作要点》
-    # 三 keeps its three entries, numbered in order, none merged or lost.
-    responsible = session.draft.section("responsible").paragraphs
-    assert [p[:8] for p in responsible if re.match(r"\d\.", p)] == ["1.亲自部署推动", "2.带头学法用法", "3.压实工作责任"]
+    # 三 keeps its three entries whole and apart: none merged into another, none lost.
+    responsible = session.draft.section("responsible").text
+    for item in ("亲自部署推动。主要负责人主持召开党组会专题研究法治政府建设工作3次。",
+                 "带头学法用法。主要负责人带头讲法治课，组织会前学法6次。",
+                 "压实工作责任。将法治建设纳入年度述职内容，层层传导压力。"):
+        assert item in responsible
+    assert not re.search(r"\d\.（[一二三]）|（二）亲自|。（[一二三]）", responsible)
+    shortcomings = session.draft.section("shortcomings").text
+    assert "一是执法力量不足" in shortcomings and "二是部分干部法治思维有待加强" in shortcomings
 
 
 def test_entered_values_replace_carried_figures(assistant):
