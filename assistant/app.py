@@ -53,8 +53,11 @@ class Assistant:
         self.refresh()
         return report
 
-    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
-        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+    def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
+
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
         return report
@@ -160,7 +163,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names),
+        ingestor=Ingestor(store, lawlib, names, law_vectors=settings.law_vectors),
         qa=qa,
         drafting=drafting,
         llm=llm,

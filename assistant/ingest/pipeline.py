@@ -49,6 +49,7 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     chunks_written: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # batch-level remarks for users (Chinese)
 
     @property
     def errors(self) -> list[FileResult]:
@@ -84,6 +85,7 @@ class _Pending:
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
+    vectors: dict[str, list[float]] = field(default_factory=dict)  # precomputed, by chunk id
 
 
 class Ingestor:
@@ -94,10 +96,12 @@ class Ingestor:
         store: KnowledgeStore,
         lawlib: LawLibrary | None = None,
         names: LawNames | None = None,
+        law_vectors: Path | None = None,
     ) -> None:
         self.store = store
         self.lawlib = lawlib
         self.names = names
+        self.law_vectors = law_vectors  # None = the vectors shipped with the package
 
     def ingest_paths(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
         """Ingest files and folders (recursively); a bad file never stops the batch."""
@@ -130,6 +134,7 @@ class Ingestor:
         for art in self.lawlib.articles(list(law_names)):
             by_law.setdefault(art.law, []).append(art)
         pending = [self._prepare_law(law, arts) for law, arts in by_law.items()]
+        self._attach_law_vectors(pending, report)
         report.chunks_written = self._write_all(pending, report, progress, "导入法律库")
         refresh_versions(self.store, self.names)
         report.seconds = time.perf_counter() - t0
@@ -142,6 +147,22 @@ class Ingestor:
             refresh_versions(self.store, self.names)
         return n
 
+    def _attach_law_vectors(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Use the shipped law-library vectors where they fit; otherwise note why not."""
+        from assistant.embeddings import embedding_name
+        from assistant.ingest.lawvectors import matching_vectors
+
+        if not pending or self.lawlib is None:
+            return
+        vectors, note = matching_vectors(
+            self.law_vectors, embedding_name(self.store.embeddings), self.lawlib.db_path
+        )
+        if vectors is None:
+            report.notes.append(note)
+            return
+        for item in pending:
+            item.vectors = vectors.lookup(item.ids)
+
     def _write_all(
         self, pending: list[_Pending], report: IngestReport, progress: Progress, label: str
     ) -> int:
@@ -153,12 +174,7 @@ class Ingestor:
         written = 0
         for item, missing in zip(pending, missing_per_item, strict=True):
             try:
-                written += self.store.add(
-                    [item.texts[i] for i in missing],
-                    [item.metas[i] for i in missing],
-                    [item.ids[i] for i in missing],
-                    on_batch=progress.advance,
-                )
+                written += self._store_missing(item, missing, progress)
                 stale = self._stale_ids(item)
                 if stale:
                     # Only now that the new version is fully stored is the old one dropped.
@@ -171,6 +187,22 @@ class Ingestor:
                 item.result.message = f"写入知识库失败：{exc}"
             report.results.append(item.result)
             progress.file_done(item.result)
+        return written
+
+    def _store_missing(self, item: _Pending, missing: list[int], progress: Progress) -> int:
+        """Write the missing chunks: precomputed vectors first, then the rest embedded."""
+        known = [i for i in missing if item.ids[i] in item.vectors]
+        rest = [i for i in missing if item.ids[i] not in item.vectors]
+        written = 0
+        for part, vectors in ((known, [item.vectors[item.ids[i]] for i in known]), (rest, None)):
+            if part:
+                written += self.store.add(
+                    [item.texts[i] for i in part],
+                    [item.metas[i] for i in part],
+                    [item.ids[i] for i in part],
+                    on_batch=progress.advance,
+                    vectors=vectors,
+                )
         return written
 
     def _stale_ids(self, item: _Pending) -> list[str]:
