@@ -119,6 +119,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver
     from assistant.config import load_settings
+    from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
@@ -148,11 +149,15 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     qa = AnswerService(
         retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
     )
+    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
         llm=llm,
+        catalogue=load_catalogue(),
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        embeddings=embeddings,
+        past=_past_paragraphs(retriever),
     )
     return Assistant(
         settings=settings,
@@ -178,3 +183,13 @@ def _exemplar_source(retriever: HybridRetriever):
         return [h.text for h in retriever.search(topic, k=k, filters={"doc_type": "report"})]
 
     return exemplars
+
+
+def _past_paragraphs(retriever: HybridRetriever):
+    """Past-report paragraphs for an area, with the report they come from (offline framing wording)."""
+
+    def past(query: str, k: int = 2) -> list[tuple[str, str]]:
+        hits = retriever.search(query, k=k, filters={"doc_type": "report"})
+        return [(h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告")) for h in hits]
+
+    return past
