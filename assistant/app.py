@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
-    from assistant.qa import AnswerService
+    from assistant.answering import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -122,7 +122,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
-    from assistant.qa import AnswerService
+    from assistant.answering import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -143,7 +143,15 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
-        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+        retriever=retriever,
+        resolver=resolver,
+        names=names,
+        embeddings=embeddings,
+        llm=llm,
+        settings=settings.answering,
+        backend=settings.embedding.backend,
+        shelf=articles.reports,
+        documents=articles.chunks_of,
     )
     drafting = DraftingService(
         llm=llm,

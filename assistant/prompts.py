@@ -140,3 +140,16 @@ def load_template(relative_path: str, prompts_dir: Path | None = None) -> Templa
     path = _resolve(relative_path, prompts_dir)
     folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
     return Template(relative_path, path.read_text(encoding="utf-8"), folder.resolve())
+
+
+def load_data(relative_path: str, prompts_dir: Path | None = None) -> Any:
+    """Load a YAML data file under ``prompts/`` (phrase tables, report structure).
+
+    Raises:
+        PromptError: The file is missing or not valid YAML.
+    """
+    path = _resolve(relative_path, prompts_dir)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PromptError(f"数据文件格式错误：{path}：{exc}") from exc

@@ -239,7 +239,7 @@ class HybridRetriever:
             meta["chunk_id"] = item.chunk.id
             if item.dense is not None:
                 meta["dense_score"] = round(item.dense, 4)
-            hits.append(Hit(item.chunk.text, meta, item.score))
+            hits.append(Hit(item.chunk.text, meta, item.score, item.dense))
         return hits
 
     def as_langchain(self, k: int | None = None) -> BaseRetriever:
