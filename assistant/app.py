@@ -116,6 +116,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver
     from assistant.config import load_settings
+    from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
@@ -153,8 +154,10 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         shelf=articles.reports,
         documents=articles.chunks_of,
     )
+    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
         llm=llm,
+        catalogue=load_catalogue(),
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,

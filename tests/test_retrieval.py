@@ -7,10 +7,10 @@ import pytest
 from assistant.config import RetrievalSettings
 from assistant.embeddings import E5Embeddings
 from assistant.ingest.pipeline import Ingestor
-from assistant.keywords import Tokenizer
 from assistant.lawlib import LawLibrary
 from assistant.lawnames import LawNames
 from assistant.retrieval import HybridRetriever
+from assistant.retrieval.lexical import Tokenizer
 from assistant.store import make_store
 
 from .conftest import REGULATIONS, REPORT_TXT

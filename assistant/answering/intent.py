@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.ownwork import RELATIVE_YEAR
 
@@ -26,23 +27,23 @@ class Cues:
     parts: tuple[tuple[str, re.Pattern], ...]
     generic: re.Pattern
     report_parts: frozenset[str] = frozenset()  # parts only reports have (plans…)
-    part_order: tuple[str, ...] = ()  # the report structure's parts, in order
+    structure: Any = None  # ReportStructure (prompts/drafting/structure_v1.yaml)
     instructions: dict[str, str] = field(default_factory=dict)
     version: int | str = 1
 
     @classmethod
     def load(cls, name: str = "answering/shapes_v1.yaml") -> Cues:
         """Read the cue file through :mod:`assistant.prompts`."""
-        from assistant.prompts import load_data
+        from assistant.drafting.structure import load_structure
+        from assistant.prompts import load_yaml
 
-        data = load_data(name)
-        structure = load_data("drafting/structure_v1.yaml")
+        data = load_yaml(name)
         return cls(
             shapes=tuple((k, re.compile(v)) for k, v in data["shapes"].items()),
             parts=tuple((k, re.compile(v)) for k, v in data["parts"].items()),
             generic=re.compile(data["generic_terms"]),
             report_parts=frozenset(data.get("report_parts") or ()),
-            part_order=tuple(structure["headings"]),
+            structure=load_structure(),
             instructions=dict(data.get("instructions") or {}),
             version=data.get("version", 1),
         )
@@ -62,14 +63,9 @@ class Cues:
         """The mandated report part the question points at (``plans``…), if any."""
         return next((k for k, rx in self.parts if rx.search(text)), None)
 
-    def part_of(self, section: str) -> str | None:
+    def part_of(self, section: str) -> str:
         """The structure part (``measures``…) a report section path belongs to."""
-        from assistant.ingest.detect import mandated_part
-
-        number = mandated_part(section.split(" > ")[0])
-        if number is None:
-            return self.part_order[0] if self.part_order else None  # the opening
-        return self.part_order[number] if number < len(self.part_order) else None
+        return self.structure.heading_key(section.split(" > ")[0]) or "opening"
 
     def topic(self, terms: Iterable[str]) -> tuple[str, ...]:
         """Terms that name a topic (not the generic words of a report question)."""
