@@ -161,6 +161,8 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        embeddings=embeddings,
+        past=_past_paragraphs(retriever),
     )
     return Assistant(
         settings=settings,
@@ -186,3 +188,13 @@ def _exemplar_source(retriever: HybridRetriever):
         return [h.text for h in retriever.search(topic, k=k, filters={"doc_type": "report"})]
 
     return exemplars
+
+
+def _past_paragraphs(retriever: HybridRetriever):
+    """Past-report paragraphs for an area, with the report they come from (offline framing wording)."""
+
+    def past(query: str, k: int = 2) -> list[tuple[str, str]]:
+        hits = retriever.search(query, k=k, filters={"doc_type": "report"})
+        return [(h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告")) for h in hits]
+
+    return past

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import eval_assistant, load_dataset  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset  # noqa: E402
 
 CITES = [
     "《中华人民共和国行政处罚法》第三十二条",
@@ -101,7 +101,7 @@ def synthetic_all() -> list[tuple[str, object]]:
         t0 = time.perf_counter()
         retriever.refresh()
         refresh_s = time.perf_counter() - t0
-        questions = [q["question"] for q in load_dataset("retrieval_v1")["questions"]]
+        questions = [q["question"] for q in load_yamlset("retrieval_v1")["questions"]]
         s50, s95 = time_calls(lambda q: retriever.search(q, k=10), questions)
         resolver = CitationResolver(lawlib, names)
         c50, c95 = time_calls(resolver.resolve, CITES, repeat=10)
@@ -132,8 +132,8 @@ def main() -> int:
     t0 = time.perf_counter()
     asst.retriever.refresh()
     bm25_s = time.perf_counter() - t0
-    questions = [q["question"] for q in load_dataset("retrieval_v1")["questions"]]
-    qa_questions = [q["question"] for q in load_dataset("qa_v1")["questions"] if not q.get("history")]
+    questions = [q["question"] for q in load_yamlset("retrieval_v1")["questions"]]
+    qa_questions = [q["question"] for q in load_yamlset("qa_v1")["questions"] if not q.get("history")]
     rows = [
         ("profile", args.profile),
         ("chunks in store", asst.store.count()),

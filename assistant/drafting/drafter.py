@@ -1,7 +1,10 @@
-"""Drafting a report section by section: templates offline, or a chat model checked against the facts.
+"""Drafting a report: offline composition from facts, or a chat model checked against the facts.
 
-A model's section is accepted only when it keeps every figure of the template text and adds no
-number of its own; otherwise the template text is used and a warning says why.
+Offline, :class:`~assistant.drafting.compose.Composer` writes the whole first draft (structure,
+two-clause headings, phrase-library wording, the staff's figures verbatim). In LLM mode the
+composed section is the model's reference and the phrase library its guidance; a model's section
+is accepted only when it keeps every figure of the composed text and adds no number of its own,
+otherwise the composed text is used and a warning says why.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from typing import Any
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
 from assistant.drafting.compare import Comparison, compare
+from assistant.drafting.compose import Composer, Composition
 from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures
-from assistant.drafting.offline import OfflineWriter
+from assistant.drafting.offline import OfflineWriter, annotate_changes
+from assistant.drafting.pastwording import PastSearch
+from assistant.drafting.phrases import PhraseLibrary, guidance, load_phrases
 from assistant.drafting.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
 
@@ -68,31 +74,39 @@ class Drafter:
         catalogue: indicator catalogue (built-in by default).
         prompt_name: chat prompt under ``prompts/`` for one section.
         prompts_dir: alternative ``prompts/`` folder (tests, evals).
+        embeddings: LangChain ``Embeddings`` for classifying measures into areas (optional).
+        past: knowledge-base search for past-report paragraphs lending framing wording (optional).
+        phrases: phrase library (``prompts/drafting/phrases_v1.yaml`` by default).
     """
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
-                 catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v1",
-                 prompts_dir: Path | None = None, template_version: str = "v1"):
+                 catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v2",
+                 prompts_dir: Path | None = None, template_version: str = "v1", embeddings: Any = None,
+                 past: PastSearch | None = None, phrases: PhraseLibrary | None = None):
         self.llm = llm
         self.exemplars = exemplars
         self.verify = verify
         self.catalogue = catalogue or load_catalogue()
         self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
         self.structure = self.writer.structure
+        self.phrases = phrases or load_phrases(template_version, prompts_dir)
+        self.composer = Composer(self.phrases, embeddings, self.catalogue, past, self.writer)
         self.prompt_name = prompt_name
         self.prompts_dir = prompts_dir
 
     def draft(self, facts: Facts, mode: str = "offline", previous: Facts | None = None) -> Draft:
         """Draft the whole report; ``previous`` (last year's facts) adds 较上年… phrases."""
+        if mode not in MODES:
+            raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
         comparisons = compare(previous, facts, self.catalogue) if previous else None
-        keys = [k for k in self.structure.keys if k != "other" or facts.other]
+        composed = self.composer.compose(facts)
         warnings = list(facts.warnings)
         sections = []
-        for key in keys:
-            section, notes = self.section(key, facts, mode, comparisons)
+        for base in composed.draft.sections:
+            section, notes = self._from_composed(base, facts, mode, comparisons, composed)
             sections.append(section)
             warnings += notes
-        draft = Draft(self.writer.title(facts), sections, warnings, facts)
+        draft = Draft(composed.draft.title, sections, warnings + composed.notes, facts)
         return self.finish(draft, facts)
 
     def section(self, key: str, facts: Facts, mode: str = "offline",
@@ -102,15 +116,23 @@ class Drafter:
             raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
         if key == "other" and not facts.other:
             raise ValueError("“other”（五、其他需要报告的情况）没有填写内容，无法生成该部分")
-        offline = self.writer.section(key, facts, comparisons)
+        composed = self.composer.compose(facts)
+        return self._from_composed(composed.draft.section(key), facts, mode, comparisons, composed)
+
+    def _from_composed(self, base: DraftSection, facts: Facts, mode: str,
+                       comparisons: list[Comparison] | None,
+                       composed: Composition) -> tuple[DraftSection, list[str]]:
+        offline = base
+        if base.key == "measures" and comparisons:
+            offline = DraftSection(base.key, base.heading, annotate_changes(base.text, comparisons, self.catalogue))
         if mode == "offline":
             return offline, []
         if self.llm is None:
-            return offline, ["未配置大模型，已使用模板起草"] if key == "opening" else []
-        return self._llm_section(offline, facts, comparisons)
+            return offline, ["未配置大模型，已使用模板起草"] if base.key == "opening" else []
+        return self._llm_section(offline, facts, comparisons, composed.areas)
 
-    def _llm_section(self, offline: DraftSection, facts: Facts,
-                     comparisons: list[Comparison] | None) -> tuple[DraftSection, list[str]]:
+    def _llm_section(self, offline: DraftSection, facts: Facts, comparisons: list[Comparison] | None,
+                     areas: list[str] | None = None) -> tuple[DraftSection, list[str]]:
         label = self.structure.labels[offline.key]
         prompt = load_prompt(self.prompt_name, self.prompts_dir)
         facts_text = section_facts_text(offline.key, facts, self.structure)
@@ -119,7 +141,7 @@ class Drafter:
         messages = prompt.messages(
             organization=facts.organization, year=facts.year, next_year=facts.year + 1,
             heading=offline.heading, section_label=label, facts_text=facts_text,
-            reference=offline.text,
+            reference=offline.text, guidance=guidance(offline.key, self.phrases, areas),
             exemplars=self.exemplars(offline.heading or label) if self.exemplars else [],
         )
         try:

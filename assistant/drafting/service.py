@@ -15,6 +15,7 @@ from assistant.drafting.drafter import Drafter, Exemplars
 from assistant.drafting.extract import extract_facts, next_year_facts
 from assistant.drafting.facts import Facts, facts_from_dict, facts_to_yaml, load_facts
 from assistant.drafting.markdown import export_markdown
+from assistant.drafting.pastwording import PastSearch
 from assistant.drafting.update import ReportUpdater
 
 
@@ -28,14 +29,18 @@ class DraftingService:
         fonts: object with title_font/body_font/heading1_font/heading2_font (ExportSettings).
         catalogue: indicator catalogue (built-in by default).
         prompts_dir: alternative ``prompts/`` folder (evals of new prompt versions).
+        embeddings: LangChain ``Embeddings`` used to classify measures into areas (optional).
+        past: ``(query) -> [(paragraph, source)]`` over past reports, lending framing wording.
     """
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
-                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None):
+                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None,
+                 embeddings: Any = None, past: PastSearch | None = None):
         self.catalogue = catalogue or load_catalogue()
         self.fonts = fonts
         self.verify = verify
-        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir)
+        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
+                               embeddings=embeddings, past=past)
         self.structure = self.drafter.structure
 
     def load_facts(self, path: Path | str) -> Facts:
