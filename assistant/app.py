@@ -47,10 +47,21 @@ class Assistant:
     closers: list[Any] = field(default_factory=list)
 
     # Knowledge base -------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files/folders and refresh every index that depends on the store."""
-        report = self.ingestor.ingest_paths(paths, progress)
-        self.refresh()
+    def ingest(
+        self, paths: Iterable[Path | str], progress: Progress | None = None, replace: bool = False
+    ) -> IngestReport:
+        """Ingest files/folders and refresh every index that depends on the store.
+
+        ``replace``: a file replaces the stored document of the same file name even when
+        that one came from another folder.
+        """
+        from assistant.store import StoreError
+
+        report = self.ingestor.ingest_paths(paths, progress, replace=replace)
+        try:
+            self.refresh()
+        except StoreError as exc:
+            report.error = report.error or str(exc)
         return report
 
     def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
@@ -173,12 +184,21 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names),
+        ingestor=Ingestor(store, lawlib, names, scans=_scan_reader(settings), limits=settings.ingest),
         qa=qa,
         drafting=drafting,
         llm=llm,
         closers=closers,
     )
+
+
+def _scan_reader(settings: Settings) -> Any:
+    """OCR for scanned PDF pages, caching page text under the data folder (None when off)."""
+    from assistant.ingest.scans import ScanReader
+    from assistant.ocr import make_ocr
+
+    engine = make_ocr(settings.ocr)
+    return ScanReader(engine, settings.cache_dir) if engine is not None else None
 
 
 def _exemplar_source(retriever: HybridRetriever):

@@ -131,6 +131,24 @@ class LLMSettings(BaseModel):
     context_size: int = Field(4096, ge=512, description="llama.cpp context window")
 
 
+class OCRSettings(BaseModel):
+    """Text recognition of scanned PDF pages (pages without a text layer)."""
+
+    enabled: bool = Field(True, description="Recognise pages without a text layer with tesseract")
+    lang: str = Field("chi_sim", description="Tesseract language model(s), e.g. chi_sim or chi_sim+eng")
+    psm: int = Field(6, ge=0, le=13, description="Tesseract page segmentation mode (6 = one text block)")
+    timeout: float = Field(120.0, gt=0, description="Seconds allowed per page")
+
+
+class IngestSettings(BaseModel):
+    """Limits that keep one oversized file from occupying the machine for hours."""
+
+    max_file_mb: int = Field(100, ge=1, description="Files larger than this are refused")
+    max_text_chars: int = Field(
+        1_000_000, ge=1000, description="Files whose text is longer than this are refused (split them)"
+    )
+
+
 class ExportSettings(BaseModel):
     """Fonts for the GB/T 9704 Word export (names differ between office installs)."""
 
@@ -174,12 +192,19 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    ocr: OCRSettings = Field(default_factory=OCRSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of resumable work caches (OCR text per page)."""
+        return self.data_dir / "cache"
 
     @property
     def uploads_dir(self) -> Path:
