@@ -64,8 +64,11 @@ class Assistant:
             report.error = report.error or str(exc)
         return report
 
-    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
-        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+    def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
+
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
         return report
@@ -184,7 +187,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names, scans=_scan_reader(settings), limits=settings.ingest),
+        ingestor=Ingestor(
+            store,
+            lawlib,
+            names,
+            scans=_scan_reader(settings),
+            limits=settings.ingest,
+            law_vectors=settings.law_vectors,
+        ),
         qa=qa,
         drafting=drafting,
         llm=llm,

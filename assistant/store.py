@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from assistant.config import Settings
 
 _READ_BATCH = 5000
+# Below Chroma's maximum batch size (5461 on the embedded client).
+_PRECOMPUTED_BATCH = 2000
 
 
 class StoreError(RuntimeError):
@@ -90,18 +92,27 @@ class KnowledgeStore:
         metadatas: Sequence[dict[str, Any]],
         ids: Sequence[str],
         on_batch: Any = None,
+        vectors: Sequence[list[float]] | None = None,
     ) -> int:
-        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write."""
+        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write.
+
+        With ``vectors`` (precomputed, aligned with ``texts``) nothing is embedded, and the
+        batches are larger because a write then costs only Chroma's indexing.
+        """
         written = 0
-        for i in range(0, len(texts), self.write_batch):
-            batch_texts = list(texts[i : i + self.write_batch])
-            vectors = self.embeddings.embed_documents(batch_texts)
+        step = self.write_batch if vectors is None else _PRECOMPUTED_BATCH
+        for i in range(0, len(texts), step):
+            batch_texts = list(texts[i : i + step])
+            if vectors is None:
+                batch_vectors = self.embeddings.embed_documents(batch_texts)
+            else:
+                batch_vectors = list(vectors[i : i + step])
             with _translated(self):
                 self._collection.upsert(
-                    ids=list(ids[i : i + self.write_batch]),
+                    ids=list(ids[i : i + step]),
                     documents=batch_texts,
-                    metadatas=[_clean_meta(m) for m in metadatas[i : i + self.write_batch]],
-                    embeddings=vectors,
+                    metadatas=[_clean_meta(m) for m in metadatas[i : i + step]],
+                    embeddings=batch_vectors,
                 )
             written += len(batch_texts)
             if on_batch:
