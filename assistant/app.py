@@ -159,6 +159,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         names,
         reranker=make_reranker(settings.rerank),
         rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
     )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
