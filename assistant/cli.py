@@ -280,7 +280,7 @@ def chat(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """多轮对话（输入“退出”或 Ctrl-D 结束）。"""
-    from assistant.conversation import Conversation
+    from assistant.answering.conversation import Conversation
 
     asst = get_assistant(ctx, llm)
     history = Conversation()
@@ -356,22 +356,24 @@ def draft(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """根据 facts 文件起草年度报告，导出 Word 或 Markdown。"""
-    from assistant.drafting.facts import FactsError, load_facts
+    from assistant.drafting.facts import FactsError
     from assistant.ingest.loaders import IngestError, load_file
 
+    asst = get_assistant(ctx, llm)
     try:
-        facts = load_facts(facts_file)
+        facts = asst.drafting.load_facts(facts_file)
         past = load_file(from_report).text if from_report else None
     except (FactsError, IngestError, FileNotFoundError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    asst = get_assistant(ctx, llm)
     mode = "offline" if asst.llm is None else "llm"
     result = asst.drafting.draft(facts, mode=mode, from_report=past)
+    # Update mode knows last year's figures: the 主要指标对比表 goes with the report.
+    comparisons = asst.drafting.compare(result.previous, facts) if result.previous else None
     if output.suffix.lower() == ".md":
-        asst.drafting.export_markdown(result, output)
+        asst.drafting.export_markdown(result, output, comparisons)
     else:
-        asst.drafting.export_docx(result, output)
+        asst.drafting.export_docx(result, output, comparisons)
     for w in result.warnings:
         err.print(f"[yellow]检查提示：{w}[/yellow]")
     console.print(f"初稿已写入 {output}（{len(result.sections)} 个部分，{len(result.warnings)} 条检查提示）")
