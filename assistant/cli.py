@@ -98,6 +98,7 @@ def init(
     skip_laws: Annotated[bool, typer.Option("--skip-laws", help="不导入法律库")] = False,
 ) -> None:
     """建立默认知识库：导入默认法律配置和 knowledge/ 目录（可重复运行，已有内容会跳过）。"""
+    console.print("【启动】加载设置、向量模型和法律库……", highlight=False)
     asst = get_assistant(ctx)
     with make_progress(console, err) as progress:
         if not skip_laws:
