@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant.drafting import DraftingService  # noqa: E402
 from assistant.drafting.checks import entered_figures, invented_numbers  # noqa: E402
+from assistant.drafting.figures import FigureCheck  # noqa: E402
 from assistant.drafting.quality import (  # noqa: E402
     char_count,
     repeated_sentences,
@@ -102,17 +103,6 @@ def load_cases(folder: Path, report_text: str | None, service: DraftingService) 
     return cases
 
 
-def conflicting_figures(text: str, facts, catalogue) -> list[str]:
-    """Indicator mentions in the text whose value differs from the facts (one value per figure)."""
-    out = []
-    for key, q in facts.quantities().items():
-        ind = catalogue.get(key)
-        for _, _, found in ind.find_all(text) if ind else []:
-            if not found.same_as(q):
-                out.append(f"{key}: {found.text} ≠ {q.text}")
-    return out
-
-
 def run_case(case: dict, service: DraftingService, verify, tmp: Path) -> dict:
     facts = case["facts"]
     start = time.perf_counter()
@@ -129,7 +119,8 @@ def run_case(case: dict, service: DraftingService, verify, tmp: Path) -> dict:
         "case": case["name"], "split": case["split"], "mode": case["workflow"], "chars": char_count(text),
         **{p: chars.get(p, 0) for p in PARTS},
         "headings2": good, "share2": round(share, 3), "repeated": len(repeated_sentences(text)),
-        "conflicts": len(conflicting_figures(text, facts, service.catalogue)),
+        # The same figure check the drafter runs (one value per indicator, facts win).
+        "conflicts": len(FigureCheck(service.catalogue, service.structure).conflicts(text, facts)),
         "stale": sum(1 for s in case["stale"] if s in text),
         "coverage": round(1 - len(missing) / len(figures), 4) if figures else 1.0,
         "invented": len(invented_numbers(text, facts)),
