@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
     from assistant.citations import CitationResolver, CiteResult
     from assistant.documents import Hit
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
-    from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -64,8 +64,11 @@ class Assistant:
             report.error = report.error or str(exc)
         return report
 
-    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
-        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+    def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
+
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
         return report
@@ -99,6 +102,23 @@ class Assistant:
         """Exact citation lookup."""
         return self.resolver.resolve(query)
 
+    def warm_up(self) -> float:
+        """Load every lazy model, index and table now; returns the seconds it took.
+
+        The embedding model, the BM25 snapshot, jieba's dictionary, the law names and the
+        answer path load on first use; a server warms them before it says it is ready, so
+        the first question is as fast as the tenth.
+        """
+        import time
+
+        t0 = time.perf_counter()
+        self.embeddings.embed_query("法治政府建设")
+        self.retriever.refresh()
+        self.qa.ask("2021年开展了多少次行政检查？", use_llm=False)
+        self.resolver.resolve("《中华人民共和国行政处罚法》第三十二条")
+        self.resolver.verify("依据《中华人民共和国行政许可法》第一条。")
+        return time.perf_counter() - t0
+
     def status_line(self) -> str:
         """Which backends are active, in Chinese, for the UI and CLI."""
         emb = self.settings.embedding.backend
@@ -124,6 +144,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
+    from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver
     from assistant.config import load_settings
@@ -134,7 +155,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
-    from assistant.qa import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -149,13 +170,28 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
-        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+        retriever=retriever,
+        resolver=resolver,
+        names=names,
+        embeddings=embeddings,
+        llm=llm,
+        settings=settings.answering,
+        backend=settings.embedding.backend,
+        shelf=articles.reports,
+        documents=articles.chunks_of,
     )
     # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
@@ -176,7 +212,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names, scans=_scan_reader(settings), limits=settings.ingest),
+        ingestor=Ingestor(
+            store,
+            lawlib,
+            names,
+            scans=_scan_reader(settings),
+            limits=settings.ingest,
+            law_vectors=settings.law_vectors,
+        ),
         qa=qa,
         drafting=drafting,
         llm=llm,

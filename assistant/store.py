@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from assistant.config import Settings
 
 _READ_BATCH = 5000
+_GENERATION = "generation"  # collection metadata key bumped on every write (see fingerprint)
+# Below Chroma's maximum batch size (5461 on the embedded client).
+_PRECOMPUTED_BATCH = 2000
 
 
 class StoreError(RuntimeError):
@@ -90,19 +93,29 @@ class KnowledgeStore:
         metadatas: Sequence[dict[str, Any]],
         ids: Sequence[str],
         on_batch: Any = None,
+        vectors: Sequence[list[float]] | None = None,
     ) -> int:
-        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write."""
+        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write.
+
+        With ``vectors`` (precomputed, aligned with ``texts``) nothing is embedded, and the
+        batches are larger because a write then costs only Chroma's indexing.
+        """
         written = 0
-        for i in range(0, len(texts), self.write_batch):
-            batch_texts = list(texts[i : i + self.write_batch])
-            vectors = self.embeddings.embed_documents(batch_texts)
+        step = self.write_batch if vectors is None else _PRECOMPUTED_BATCH
+        for i in range(0, len(texts), step):
+            batch_texts = list(texts[i : i + step])
+            if vectors is None:
+                batch_vectors = self.embeddings.embed_documents(batch_texts)
+            else:
+                batch_vectors = list(vectors[i : i + step])
             with _translated(self):
                 self._collection.upsert(
-                    ids=list(ids[i : i + self.write_batch]),
+                    ids=list(ids[i : i + step]),
                     documents=batch_texts,
-                    metadatas=[_clean_meta(m) for m in metadatas[i : i + self.write_batch]],
-                    embeddings=vectors,
+                    metadatas=[_clean_meta(m) for m in metadatas[i : i + step]],
+                    embeddings=batch_vectors,
                 )
+            self._bump_generation()
             written += len(batch_texts)
             if on_batch:
                 on_batch(len(batch_texts))
@@ -116,6 +129,8 @@ class KnowledgeStore:
         with _translated(self):
             for i in range(0, len(targets), _READ_BATCH):
                 self._collection.delete(ids=targets[i : i + _READ_BATCH])
+        if targets:
+            self._bump_generation()
         return len(targets)
 
     def first_metadata(self, where: dict[str, Any]) -> dict[str, Any] | None:
@@ -135,6 +150,32 @@ class KnowledgeStore:
             got = self._collection.get(ids=part, include=["metadatas"])
             metas = [{**(m or {}), **changes} for m in got["metadatas"]]
             self._collection.update(ids=got["ids"], metadatas=metas)
+        if ids:
+            self._bump_generation()
+
+    def fingerprint(self) -> str:
+        """Cheap identity of the stored content: changes with every write through this class.
+
+        A generation counter kept in the collection's own metadata (so every client of a shared
+        Chroma server sees it) plus the chunk count (which catches writes by other programs).
+        """
+        with _translated(self):
+            meta = self._fresh_collection().metadata or {}
+            count = self._collection.count()
+        return f"g{int(meta.get(_GENERATION, 0))}-n{count}-{meta.get('embedding', '')}"
+
+    def _fresh_collection(self) -> Any:
+        client = self.vectorstore._client
+        return client.get_collection(self._collection.name)
+
+    def _bump_generation(self) -> None:
+        with _translated(self):
+            meta = dict(self._fresh_collection().metadata or {})
+            # The distance function lives in the collection's configuration; Chroma refuses
+            # to see ``hnsw:*`` keys again in a metadata update.
+            meta = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
+            meta[_GENERATION] = int(meta.get(_GENERATION, 0)) + 1
+            self._collection.modify(metadata=meta)
 
     def iter_chunks(
         self,

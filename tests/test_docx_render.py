@@ -21,7 +21,7 @@ import pytest
 
 from assistant.config import ExportSettings
 from assistant.drafting import Draft, DraftingService, DraftSection
-from assistant.drafting.docx import CHARS_PER_LINE, LINES_PER_PAGE, DocxTable
+from assistant.drafting.docx import CHARS_PER_LINE, LINES_PER_PAGE
 from assistant.drafting.report import parse_report
 from tests.drafting_cases import REPORT_TXT, case
 
@@ -158,16 +158,14 @@ def test_title_on_first_page_and_page_numbers(rendered, name):
         assert footers == [number], (number, lines[-2:])
 
 
-def test_attachment_table_renders(tmp_path):
+def test_comparison_table_renders_after_the_body(tmp_path):
     _tools()
-    draft = Draft("示例区司法局2023年法治政府建设年度情况报告",
-                  [DraftSection("opening", "", "2023年，区司法局坚持依法行政。")])
-    table = DocxTable("主要指标对比表", ["指标", "2022年", "2023年", "变化"],
-                      [["行政检查", "500人次", "620人次", "同比增长24%"]])
-    pdf = to_pdf(DraftingService().export_docx(draft, tmp_path / "t.docx", tables=[table]), tmp_path)
-    pages = pages_text(pdf)
-    assert len(pages) == 2
-    text = "\n".join(pages[1])
-    text = text.replace(" ", "")
-    assert "附件1" in text and "主要指标对比表" in text
-    assert "同比增长24%" in text
+    facts, previous = case("renfang_small")
+    service = DraftingService()
+    draft = service.draft(facts, previous=previous)
+    path = service.export_docx(draft, tmp_path / "t.docx", service.compare(previous, facts))
+    pages = pages_text(to_pdf(path, tmp_path))
+    last = "".join(re.sub(r"\s+", "", ln) for ln in pages[-1])
+    assert "附件" in last and "主要指标对比表" in last and "620人次" in last
+    body = "".join(re.sub(r"\s+", "", ln) for page in pages[:-1] for ln in page)
+    assert "主要指标对比表" not in body

@@ -9,12 +9,17 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from assistant.drafting import Drafter, check_draft, facts_from_dict
 from assistant.drafting.areas import AreaClassifier
-from assistant.drafting.checks import entered_figures, invented_numbers
 from assistant.drafting.catalogue import load_catalogue
+from assistant.drafting.checks import entered_figures, invented_numbers
 from assistant.drafting.compose import Composer
 from assistant.drafting.pastwording import framing_sentences
 from assistant.drafting.phrases import Picker, is_two_clause, load_phrases
-from assistant.drafting.quality import char_count, repeated_sentences, section_chars, two_clause_share
+from assistant.drafting.quality import (
+    char_count,
+    repeated_sentences,
+    section_chars,
+    two_clause_share,
+)
 from assistant.prompts import PromptError
 from tests.drafting_cases import case
 

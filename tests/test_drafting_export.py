@@ -105,7 +105,7 @@ def test_markdown_export(tmp_path):
     assert "## 一、2023年推进法治政府建设的主要举措和成效" in text
     first = draft.section("measures").paragraphs[0]
     assert first.startswith("（一）") and f"### {first}\n" in text
-    assert "| 行政检查 | 500余人次 | 620人次 | 较上年增长24% |" in text
+    assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in text
 
 
 def test_full_offline_draft_and_export_under_two_seconds(tmp_path):
@@ -115,16 +115,3 @@ def test_full_offline_draft_and_export_under_two_seconds(tmp_path):
     service.export_docx(service.draft(facts, previous=previous), tmp_path / "a.docx")
     assert time.perf_counter() - start < 2
 
-
-def test_attachment_tables_follow_the_report(tmp_path):
-    from assistant.drafting.docx import DocxTable
-
-    facts, _ = case("jiedao_small")
-    service = DraftingService()
-    table = DocxTable("主要指标对比表", ["指标", "上年", "本年", "变化"],
-                      [["行政检查", "500人次", "620人次", "同比增长24%"]], note="数据来源：本单位统计。")
-    doc = docx.Document(str(service.export_docx(service.draft(facts), tmp_path / "a.docx", tables=[table])))
-    texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts.index("附件1") < texts.index("主要指标对比表") < texts.index("数据来源：本单位统计。")
-    assert [c.text for c in doc.tables[0].rows[1].cells] == ["行政检查", "500人次", "620人次", "同比增长24%"]
-    assert "起草提示" not in "\n".join(texts)

@@ -80,19 +80,22 @@ def test_other_section_only_when_given():
 def test_year_over_year_phrases_in_draft():
     facts, previous = case("renfang_small")
     text = Drafter().draft(facts, previous=previous).text()
-    assert "开展行政检查620人次，较上年增长24%" in text
-    assert "罚款1.2万元，较上年增长118%" in text  # 1.2万元 vs 5500元
-    assert "解决率达到92%，较上年提高7个百分点" in text
+    # Only the few largest changes, in natural words, at most one per paragraph.
+    assert "罚款1.2万元，同比增长118%" in text  # 1.2万元 vs 5500元
+    assert "解决率达到92%，同比提高7个百分点" in text
+    assert "较上年" not in text
+    assert 1 <= text.count("同比") <= 3
+    assert "620人次，同比" not in text  # same paragraph as the larger 罚款 change
 
 
 def test_compare_table_and_chart(tmp_path):
     facts, previous = case("renfang_small")
     rows = {c.indicator: c for c in compare(previous, facts)}
-    assert rows["行政检查"].change_pct == 24 and rows["行政检查"].phrase == "较上年增长24%"
-    assert rows["办公会"].phrase == "较上年减少4%"
+    assert rows["行政检查"].change_pct == 24 and rows["行政检查"].phrase == "同比增长24%"
+    assert rows["办公会"].phrase == "同比下降4%"
     assert rows["响应率"].phrase == "与上年持平"
     table = comparison_table_markdown(list(rows.values()), 2022, 2023)
-    assert "| 行政检查 | 500余人次 | 620人次 | 较上年增长24% |" in table
+    assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in table
     png = comparison_chart(list(rows.values()), tmp_path / "chart.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -45,23 +42,6 @@ TEXT_WIDTH_PT = (PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 
 CHAR_SPACING_TWIPS = math.floor((TEXT_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 20)
 PAGE_NUMBER_FONT = "宋体"
 STALE_MARK = "【待更新】"
-
-
-@dataclass
-class DocxTable:
-    """A table appended to the report as an attachment (附件N) on its own page.
-
-    Args:
-        title: Attachment title, e.g. ``主要指标对比表``.
-        header: Column headings.
-        rows: Cell texts, one list per row (same length as ``header``).
-        note: Optional line under the table (source, units).
-    """
-
-    title: str
-    header: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-    note: str = ""
 
 
 def set_font(element_with_rpr: Any, name: str, size_pt: float | None = None) -> None:
@@ -168,6 +148,18 @@ def _page_numbers(doc: Any) -> None:
         _add_runs(p, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
 
 
+def _attach_table(doc: Any, draft: Draft, comparisons: list, body_font: str) -> None:
+    from assistant.drafting.attachment import add_comparison_table
+
+    def write(paragraph: Any, text: str, bold: bool) -> None:
+        run = paragraph.add_run(text)
+        run.bold = bold
+        set_font(run, body_font, BODY_PT - 2)
+
+    year = getattr(draft.facts, "year", None)
+    add_comparison_table(doc, comparisons, year - 1 if year else None, year, write)
+
+
 def _title(doc: Any, text: str, font: str) -> None:
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -193,41 +185,8 @@ def _body(doc: Any, draft: Draft, names: dict[str, str]) -> None:
                 _add_runs(p, text, names["body_font"], BODY_PT)
 
 
-def _cell_text(cell: Any, text: str, font: str, bold: bool = False) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    fmt = p.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.first_line_indent = Pt(0)
-    run = p.add_run(str(text))
-    set_font(run, font, TABLE_PT)
-    run.font.bold = bold
-
-
-def add_attachment_table(doc: Any, table: DocxTable, number: int, names: dict[str, str]) -> None:
-    """Append ``附件N`` with its title and a bordered table, starting on a new page."""
-    mark = doc.add_paragraph()
-    mark.add_run().add_break(WD_BREAK.PAGE)
-    _add_runs(mark, f"附件{number}", names["heading1_font"], BODY_PT)
-    doc.add_paragraph()
-    _title(doc, table.title, names["title_font"])
-    doc.add_paragraph()
-    grid = doc.add_table(rows=1, cols=len(table.header))
-    grid.style = doc.styles["Table Grid"]
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-        _cell_text(cell, text, names["heading1_font"])
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, text in zip(cells, list(row) + [""] * (len(cells) - len(row)), strict=False):
-            _cell_text(cell, text, names["body_font"])
-    if table.note:
-        note = doc.add_paragraph()
-        _add_runs(note, table.note, names["body_font"], TABLE_PT)
-
-
 def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
-                tables: Sequence[DocxTable] = ()) -> Path:
+                comparisons: list | None = None) -> Path:
     """Write the draft as a .docx file in GB/T 9704 layout.
 
     Args:
@@ -235,7 +194,7 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
         path: Target file (parent folders are created).
         fonts: Object with ``title_font``, ``body_font``, ``heading1_font``, ``heading2_font``
             (e.g. ``assistant.config.ExportSettings``); missing ones use the 公文 defaults.
-        tables: Attachment tables (附件1, 附件2 …), each on a new page after the report.
+        comparisons: Year-on-year rows; when given, the 主要指标对比表 is attached after the body.
     """
     names = font_names(fonts)
     doc = Document()
@@ -247,8 +206,8 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
     _title(doc, draft.title, names["title_font"])
     doc.add_paragraph()  # one blank line between title and body
     _body(doc, draft, names)
-    for number, table in enumerate(tables, start=1):
-        add_attachment_table(doc, table, number, names)
+    if comparisons:
+        _attach_table(doc, draft, comparisons, names["body_font"])
     _page_numbers(doc)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

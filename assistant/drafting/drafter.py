@@ -16,10 +16,11 @@ from typing import Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
-from assistant.drafting.compare import Comparison, compare
+from assistant.drafting.compare import Comparison, compare, weave_changes
 from assistant.drafting.compose import Composer, Composition
 from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts
+from assistant.drafting.figures import FigureCheck
 from assistant.drafting.numbers import find_figures
 from assistant.drafting.offline import OfflineWriter, annotate_changes
 from assistant.drafting.pastwording import PastSearch
@@ -89,13 +90,14 @@ class Drafter:
         self.catalogue = catalogue or load_catalogue()
         self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
         self.structure = self.writer.structure
+        self.figures = FigureCheck(self.catalogue, self.structure)
         self.phrases = phrases or load_phrases(template_version, prompts_dir)
         self.composer = Composer(self.phrases, embeddings, self.catalogue, past, self.writer)
         self.prompt_name = prompt_name
         self.prompts_dir = prompts_dir
 
     def draft(self, facts: Facts, mode: str = "offline", previous: Facts | None = None) -> Draft:
-        """Draft the whole report; ``previous`` (last year's facts) adds 较上年… phrases."""
+        """Draft the whole report; ``previous`` (last year's facts) mentions the few notable changes (同比增长24%)."""
         if mode not in MODES:
             raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
         comparisons = compare(previous, facts, self.catalogue) if previous else None
@@ -107,7 +109,7 @@ class Drafter:
             sections.append(section)
             warnings += notes
         draft = Draft(composed.draft.title, sections, warnings + composed.notes, facts)
-        return self.finish(draft, facts)
+        return self.finish(draft, facts, previous)
 
     def section(self, key: str, facts: Facts, mode: str = "offline",
                 comparisons: list[Comparison] | None = None) -> tuple[DraftSection, list[str]]:
@@ -166,11 +168,25 @@ class Drafter:
         """All checks with this drafter's catalogue, structure and citation verifier."""
         return check_draft(draft, facts, self.verify, self.catalogue, self.structure)
 
-    def finish(self, draft: Draft, facts: Facts) -> Draft:
-        """Run the final checks and append their messages to the draft's warnings."""
-        for w in self.check(draft, facts):
-            if w.message not in draft.warnings:
-                draft.warnings.append(w.message)
+    def finish(self, draft: Draft, facts: Facts, previous: Facts | None = None) -> Draft:
+        """Fix the figures of the final text, run the checks, and list both in the warnings.
+
+        Runs on the text of every mode (offline, update, LLM, edited in the UI). Notes from an
+        earlier run (``draft.checked``) are replaced, so the 起草提示 always matches the text.
+        """
+        previous = previous if previous is not None else draft.previous
+        # apply() returns a new Draft; the caller's draft is never changed.
+        draft, report = self.figures.apply(draft, facts, previous)
+        draft.warnings = [w for w in draft.warnings if w not in draft.checked]
+        draft.facts, draft.previous = facts, previous
+        measures = draft.section("measures")
+        if previous is not None and measures is not None:
+            changes = compare(previous, facts, self.catalogue)
+            measures.text = weave_changes(measures.text, changes, self.catalogue)
+        checked = report.stale + report.conflicts + [w.message for w in self.check(draft, facts)]
+        draft.warnings += [w for w in report.changes if w not in draft.warnings]
+        draft.checked = list(dict.fromkeys(w for w in checked if w not in draft.warnings))
+        draft.warnings += draft.checked
         return draft
 
     def regenerate(self, draft: Draft, key: str, facts: Facts, mode: str = "offline",
@@ -180,8 +196,7 @@ class Drafter:
         section, notes = self.section(key, facts, mode, comparisons)
         new = draft.with_section(section)
         # Check results are recomputed for the new text; notes about other sections are kept.
-        stale = {w.message for w in self.check(draft, draft.facts or facts)}
         label = self.structure.labels[key]
-        new.warnings = [w for w in draft.warnings if w not in stale and not w.startswith(label)] + notes
-        new.facts = facts
-        return self.finish(new, facts)
+        new.warnings = [w for w in draft.warnings if w not in draft.checked and not w.startswith(label)] + notes
+        new.checked = []
+        return self.finish(new, facts, previous if previous is not None else draft.previous)

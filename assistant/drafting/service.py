@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import CheckWarning, Verify
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
 from assistant.drafting.compare import compare as compare_facts
-from assistant.drafting.docx import DocxTable, export_docx
+from assistant.drafting.docx import export_docx
 from assistant.drafting.draft import Draft, section_key
 from assistant.drafting.drafter import Drafter, Exemplars
 from assistant.drafting.extract import extract_facts, next_year_facts
@@ -60,8 +59,8 @@ class DraftingService:
             facts: This year's facts.
             mode: ``offline`` (templates) or ``llm`` (model per section, checked, template fallback).
             from_report: Text of last year's report: update mode (keeps its paragraphs, refreshes
-                figures, marks stale sentences 【待更新】). Its figures also serve as ``previous``.
-            previous: Last year's facts, for 较上年… phrases (ignored in update mode).
+                figures, lists carried figures as 待更新). Its figures also serve as ``previous``.
+            previous: Last year's facts, for the 同比 phrases of the few notable changes.
         """
         if from_report is not None:
             if not str(from_report).strip():
@@ -69,7 +68,7 @@ class DraftingService:
             draft = ReportUpdater(self.catalogue, self.drafter.writer).update(from_report, facts)
             if mode == "llm":
                 draft.warnings.append("按上年报告更新时不使用大模型，已保留上年报告原文")
-            return self.drafter.finish(draft, facts)
+            return self.drafter.finish(draft, facts, draft.previous)
         return self.drafter.draft(facts, mode, previous)
 
     def regenerate(self, draft: Draft, section: str | int, facts: Facts, mode: str = "offline",
@@ -106,11 +105,21 @@ class DraftingService:
         """Structure, figure coverage, invented figures, citations."""
         return self.drafter.check(draft, facts)
 
-    def export_docx(self, draft: Draft, path: Path | str, tables: Sequence[DocxTable] = ()) -> Path:
-        """Word file in GB/T 9704 layout with the configured fonts (``tables`` become 附件1, 2 …)."""
-        return export_docx(draft, path, self.fonts, tables)
+    def finalize(self, draft: Draft) -> Draft:
+        """Run the figure check and all checks again on the draft's current (possibly edited) text.
 
-    @staticmethod
-    def export_markdown(draft: Draft, path: Path | str, comparisons: list[Comparison] | None = None) -> Path:
-        """Markdown file (optionally with the year-over-year table)."""
-        return export_markdown(draft, path, comparisons)
+        Every export goes through this, so no conflicting figure reaches a file.
+        """
+        if draft.facts is None:
+            return draft
+        return self.drafter.finish(draft, draft.facts, draft.previous)
+
+    def export_docx(self, draft: Draft, path: Path | str,
+                    comparisons: list[Comparison] | None = None) -> Path:
+        """Word file in GB/T 9704 layout with the configured fonts (+ 主要指标对比表 when given)."""
+        return export_docx(self.finalize(draft), path, self.fonts, comparisons)
+
+    def export_markdown(self, draft: Draft, path: Path | str,
+                        comparisons: list[Comparison] | None = None) -> Path:
+        """Markdown file (optionally with the 主要指标对比表)."""
+        return export_markdown(self.finalize(draft), path, comparisons)

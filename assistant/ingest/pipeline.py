@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ class _Pending:
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
+    vectors: dict[str, list[float]] = field(default_factory=dict)  # precomputed, by chunk id
 
 
 class Ingestor:
@@ -57,6 +58,7 @@ class Ingestor:
         names: Law names, to canonicalise the law a regulation file holds.
         scans: OCR for PDF pages without a text layer; None leaves such pages out.
         limits: File size and text length limits; None means the defaults.
+        law_vectors: Precomputed law-library vectors; None = the file shipped in the package.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Ingestor:
         names: LawNames | None = None,
         scans: ScanReader | None = None,
         limits: IngestSettings | None = None,
+        law_vectors: Path | None = None,
     ) -> None:
         from assistant.config import IngestSettings
 
@@ -74,6 +77,7 @@ class Ingestor:
         self.names = names
         self.scans = scans
         self.limits = limits or IngestSettings()
+        self.law_vectors = law_vectors
 
     def ingest_paths(
         self, paths: Iterable[Path | str], progress: Progress | None = None, replace: bool = False
@@ -126,6 +130,7 @@ class Ingestor:
         for art in self.lawlib.articles(list(law_names)):
             by_law.setdefault(art.law, []).append(art)
         pending = [self._prepare_law(law, arts) for law, arts in by_law.items()]
+        self._attach_law_vectors(pending, report)
         report.chunks_written = self._write_all(pending, report, progress, "导入法律库")
         refresh_versions(self.store, self.names)
         report.seconds = time.perf_counter() - t0
@@ -137,6 +142,22 @@ class Ingestor:
         if n:
             refresh_versions(self.store, self.names)
         return n
+
+    def _attach_law_vectors(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Use the shipped law-library vectors where they fit; otherwise note why not."""
+        from assistant.embeddings import embedding_name
+        from assistant.ingest.lawvectors import matching_vectors
+
+        if not pending or self.lawlib is None:
+            return
+        vectors, note = matching_vectors(
+            self.law_vectors, embedding_name(self.store.embeddings), self.lawlib.db_path
+        )
+        if vectors is None:
+            report.notes.append(note)
+            return
+        for item in pending:
+            item.vectors = vectors.lookup(item.ids)
 
     def _write_all(
         self, pending: list[_Pending], report: IngestReport, progress: Progress, label: str
@@ -166,12 +187,19 @@ class Ingestor:
         have = self.store.existing_ids(item.ids)
         missing = [i for i, cid in enumerate(item.ids) if cid not in have]
         progress.advance(len(item.ids) - len(missing))
-        written = self.store.add(
-            [item.texts[i] for i in missing],
-            [item.metas[i] for i in missing],
-            [item.ids[i] for i in missing],
-            on_batch=progress.advance,
-        )
+        # Precomputed vectors first, then whatever has none is embedded.
+        known = [i for i in missing if item.ids[i] in item.vectors]
+        rest = [i for i in missing if item.ids[i] not in item.vectors]
+        written = 0
+        for part, vectors in ((known, [item.vectors[item.ids[i]] for i in known]), (rest, None)):
+            if part:
+                written += self.store.add(
+                    [item.texts[i] for i in part],
+                    [item.metas[i] for i in part],
+                    [item.ids[i] for i in part],
+                    on_batch=progress.advance,
+                    vectors=vectors,
+                )
         stale = self._stale_ids(item)
         if stale:
             # Only now that the new version is fully stored is the old one dropped.

@@ -32,6 +32,7 @@ class IngestReport:
     chunks_written: int = 0
     seconds: float = 0.0
     error: str = ""  # a failure of the whole batch (e.g. the vector database went away)
+    notes: list[str] = field(default_factory=list)  # batch-level remarks for users (Chinese)
 
     @property
     def errors(self) -> list[FileResult]:
