@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
@@ -120,7 +120,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.llm import make_chat_model
     from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
@@ -150,6 +150,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        history=names.history,
     )
     return Assistant(
         settings=settings,

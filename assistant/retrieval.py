@@ -22,7 +22,7 @@ from assistant.keywords import BigramQuery, BM25Index, QueryExpander, Tokenizer,
 
 if TYPE_CHECKING:
     from assistant.config import RetrievalSettings
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.store import KnowledgeStore, StoredChunk
 
 SUPERSEDED_PENALTY = 0.7

@@ -84,7 +84,7 @@ def synthetic_all() -> list[tuple[str, object]]:
     from assistant.embeddings import E5Embeddings, HashEmbeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 

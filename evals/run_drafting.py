@@ -44,7 +44,7 @@ def make_verifier():
     try:
         from assistant.citations import CitationResolver
         from assistant.lawlib import LawLibrary
-        from assistant.lawnames import LawNames
+        from assistant.citations import LawNames
 
         lawlib = LawLibrary(None)
         return CitationResolver(lawlib, LawNames.from_resources(lawlib.law_names())).verify
@@ -81,7 +81,7 @@ def run_case(case: dict, service: DraftingService, verify, tmp: Path) -> dict:
     figures = {f for _, f in entered_figures(facts, load_catalogue())}
     missing = [w for w in checks if w.code == "figure_missing"]
     structure = not any(w.code.startswith("section_") for w in checks)
-    citations = verify(text) if verify else []
+    citations = verify(text, as_of=facts.year) if verify else []
     return {
         "case": case["name"],
         "mode": "update" if case["from_report"] else "offline",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
+from assistant.citations import LawNames
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "regulations"
 KB_TITLES = [

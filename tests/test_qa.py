@@ -244,7 +244,7 @@ def law():
     """Real CitationResolver + LawNames over the shipped laws.db."""
     from assistant.citations import CitationResolver
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
 
     try:
         lib = LawLibrary(None)

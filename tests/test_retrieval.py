@@ -9,7 +9,7 @@ from assistant.embeddings import E5Embeddings
 from assistant.ingest.pipeline import Ingestor
 from assistant.keywords import Tokenizer
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
+from assistant.citations import LawNames
 from assistant.retrieval import HybridRetriever
 from assistant.store import make_store
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
@@ -19,6 +19,9 @@ from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures
 from assistant.drafting.offline import OfflineWriter
 from assistant.prompts import load_prompt
+
+if TYPE_CHECKING:
+    from assistant.citations.history import LawHistory
 
 Exemplars = Callable[[str], list[str]]
 MODES = ("offline", "llm")
@@ -64,7 +67,8 @@ class Drafter:
     Args:
         llm: LangChain chat model for ``mode="llm"``; None = templates only.
         exemplars: ``(section heading) -> past-report passages`` used as style examples.
-        verify: citation verifier ``(text) -> list[CitationCheck]`` run on the final draft.
+        verify: citation verifier ``(text, as_of=year) -> list[CitationCheck]`` run on the final draft.
+        history: repealed regulations (:class:`LawHistory`); None = the curated list in resources/.
         catalogue: indicator catalogue (built-in by default).
         prompt_name: chat prompt under ``prompts/`` for one section.
         prompts_dir: alternative ``prompts/`` folder (tests, evals).
@@ -72,8 +76,10 @@ class Drafter:
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
                  catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v1",
-                 prompts_dir: Path | None = None, template_version: str = "v1"):
+                 prompts_dir: Path | None = None, template_version: str = "v1",
+                 history: LawHistory | None = None):
         self.llm = llm
+        self.history = history
         self.exemplars = exemplars
         self.verify = verify
         self.catalogue = catalogue or load_catalogue()
@@ -141,7 +147,7 @@ class Drafter:
 
     def finish(self, draft: Draft, facts: Facts) -> Draft:
         """Run the final checks and append their messages to the draft's warnings."""
-        for w in check_draft(draft, facts, self.verify):
+        for w in check_draft(draft, facts, self.verify, self.history):
             if w.message not in draft.warnings:
                 draft.warnings.append(w.message)
         return draft
@@ -153,7 +159,7 @@ class Drafter:
         section, notes = self.section(key, facts, mode, comparisons)
         new = draft.with_section(section)
         # Check results are recomputed for the new text; notes about other sections are kept.
-        stale = {w.message for w in check_draft(draft, draft.facts or facts, self.verify)}
+        stale = {w.message for w in check_draft(draft, draft.facts or facts, self.verify, self.history)}
         new.warnings = [w for w in draft.warnings
                         if w not in stale and not w.startswith(SECTION_LABELS[key])] + notes
         new.facts = facts

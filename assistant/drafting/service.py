@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assistant.citations.history import LawHistory
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import CheckWarning, Verify, check_draft
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
@@ -24,18 +25,22 @@ class DraftingService:
     Args:
         llm: LangChain ``BaseChatModel`` for ``mode="llm"`` (None = templates only).
         exemplars: ``(section heading) -> past-report passages`` for the model's style.
-        verify: citation verifier ``(text) -> list[CitationCheck]`` (assistant.citations).
+        verify: citation verifier ``(text, as_of=year) -> list[CitationCheck]`` (CitationResolver.verify).
+        history: repealed regulations (the resolver's :class:`LawHistory`); None = curated list only.
         fonts: object with title_font/body_font/heading1_font/heading2_font (ExportSettings).
         catalogue: indicator catalogue (built-in by default).
         prompts_dir: alternative ``prompts/`` folder (evals of new prompt versions).
     """
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
-                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None):
+                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None,
+                 history: LawHistory | None = None):
         self.catalogue = catalogue or load_catalogue()
         self.fonts = fonts
         self.verify = verify
-        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir)
+        self.history = history
+        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
+                               history=history)
 
     @staticmethod
     def load_facts(path: Path | str) -> Facts:
@@ -94,7 +99,7 @@ class DraftingService:
 
     def check(self, draft: Draft | str, facts: Facts) -> list[CheckWarning]:
         """Structure, figure coverage, invented figures, citations."""
-        return check_draft(draft, facts, self.verify)
+        return check_draft(draft, facts, self.verify, self.history)
 
     def export_docx(self, draft: Draft, path: Path | str) -> Path:
         """Word file in GB/T 9704 layout with the configured fonts."""

@@ -18,7 +18,7 @@ from assistant.ingest.versions import refresh_versions
 
 if TYPE_CHECKING:
     from assistant.lawlib import LawArticle, LawLibrary
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.store import KnowledgeStore
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
