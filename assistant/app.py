@@ -17,12 +17,11 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.catalog import DocumentSummary, KnowledgeArticles
-    from assistant.citations import CitationResolver, CiteResult
+    from assistant.citations import CitationResolver, CiteResult, LawNames
     from assistant.documents import Hit
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.citations import LawNames
     from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
@@ -114,13 +113,13 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
     from assistant.catalog import KnowledgeArticles
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
+    from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.citations import LawNames
     from assistant.llm import make_chat_model
     from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
@@ -145,8 +144,10 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     qa = AnswerService(
         retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
     )
+    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
         llm=llm,
+        catalogue=load_catalogue(),
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,

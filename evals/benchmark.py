@@ -79,12 +79,11 @@ def synthetic_all() -> list[tuple[str, object]]:
     vectors (same matrix size) while queries are embedded for real: the timing is what a
     full-library install sees, the ranking quality is not measured.
     """
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
     from assistant.embeddings import E5Embeddings, HashEmbeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.citations import LawNames
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 

@@ -42,9 +42,8 @@ COLUMNS = ["case", "mode", "structure", "coverage", "figures", "invented", "cita
 def make_verifier():
     """Citation verifier over the built-in law library; None when it cannot be opened."""
     try:
-        from assistant.citations import CitationResolver
+        from assistant.citations import CitationResolver, LawNames
         from assistant.lawlib import LawLibrary
-        from assistant.citations import LawNames
 
         lawlib = LawLibrary(None)
         return CitationResolver(lawlib, LawNames.from_resources(lawlib.law_names())).verify

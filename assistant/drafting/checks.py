@@ -14,16 +14,11 @@ from assistant.drafting.compare import CHANGE_RE
 from assistant.drafting.draft import Draft
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures, number_values, parse_quantity
+from assistant.drafting.structure import ReportStructure, load_structure
 
 # ``verify(text, as_of=report_year) -> list[CitationCheck]`` (CitationResolver.verify).
 Verify = Callable[..., list]
 
-REQUIRED = (
-    ("measures", "一", ("举措", "成效")),
-    ("shortcomings", "二", ("不足",)),
-    ("responsible", "三", ("第一责任人",)),
-    ("plans", "四", ("安排",)),
-)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Numbers that are not figures: list numbering, article numbers, years, dates like 5.12.
 _IGNORED = (
@@ -49,16 +44,17 @@ def _text(draft: Draft | str) -> str:
     return draft.text() if isinstance(draft, Draft) else str(draft)
 
 
-def check_structure(text: str) -> list[CheckWarning]:
+def check_structure(text: str, structure: ReportStructure | None = None) -> list[CheckWarning]:
     """Required parts 一 to 四 present, each once and in order."""
+    structure = structure or load_structure()
     out, last, last_label = [], -1, ""
     lines = text.split("\n")
-    for _key, numeral, words in REQUIRED:
-        pattern = re.compile(rf"^\s*{numeral}、.*(?:{'|'.join(words)})")
-        index = next((i for i, ln in enumerate(lines) if pattern.match(ln)), None)
-        label = f"“{numeral}、”部分"
+    for spec in structure.required:
+        index = next((i for i, ln in enumerate(lines)
+                      if ln.strip().startswith(f"{spec.numeral}、") and structure.heading_key(ln) == spec.key), None)
+        label = f"“{spec.numeral}、”部分"
         if index is None:
-            out.append(CheckWarning("section_missing", f"缺少必备的{label}（{'、'.join(words)}）"))
+            out.append(CheckWarning("section_missing", f"缺少必备的{label}（{spec.label[2:]}）"))
             continue
         if index < last:
             out.append(CheckWarning("section_order", f"{label}应位于{last_label}之后"))
@@ -92,11 +88,11 @@ def entered_figures(facts: Facts, catalogue: Catalogue) -> list[tuple[str, str]]
     return figures
 
 
-def check_coverage(text: str, facts: Facts) -> list[CheckWarning]:
+def check_coverage(text: str, facts: Facts, catalogue: Catalogue | None = None) -> list[CheckWarning]:
     """Every entered figure appears, literally or as the same amount (1.2万元 = 12000元)."""
     draft_figures = [q for _, _, q in find_figures(text)]
     out, seen = [], set()
-    for where, figure in entered_figures(facts, load_catalogue()):
+    for where, figure in entered_figures(facts, catalogue or load_catalogue()):
         if figure in seen or figure in text:
             continue
         seen.add(figure)
@@ -151,10 +147,16 @@ def check_citations(text: str, verify: Verify, year: int | None = None) -> list[
 
 
 def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None,
+                catalogue: Catalogue | None = None, structure: ReportStructure | None = None,
                 history: LawHistory | None = None) -> list[CheckWarning]:
-    """All checks on a draft (a :class:`Draft` or its plain text); repeals judged at ``facts.year``."""
+    """All checks on a draft (a :class:`Draft` or its plain text); repeals judged at ``facts.year``.
+
+    ``catalogue`` and ``structure`` are the ones built once by the drafting service; they are
+    loaded from their files only when a caller (a test, an eval) gives none. ``history`` is the
+    app's repeal history (None = the curated list in resources/).
+    """
     text = _text(draft)
-    warnings = check_structure(text) + check_coverage(text, facts)
+    warnings = check_structure(text, structure) + check_coverage(text, facts, catalogue)
     for n in invented_numbers(text, facts):
         warnings.append(CheckWarning("figure_invented", f"草稿中的数字“{n}”在填写的材料中找不到，请核实或删除"))
     if verify is not None:  # first: the verifier also loads the repeals the library records

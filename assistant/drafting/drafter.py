@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
 from assistant.drafting.compare import Comparison, compare
-from assistant.drafting.draft import SECTION_KEYS, SECTION_LABELS, Draft, DraftSection
+from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures
 from assistant.drafting.offline import OfflineWriter
+from assistant.drafting.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ Exemplars = Callable[[str], list[str]]
 MODES = ("offline", "llm")
 
 
-def section_facts_text(key: str, facts: Facts) -> str:
+def section_facts_text(key: str, facts: Facts, structure: ReportStructure | None = None) -> str:
     """The facts one section is written from, as a plain list for the prompt."""
     if key == "opening":
         return f"- 单位：{facts.organization}\n- 年度：{facts.year}年"
@@ -37,8 +38,7 @@ def section_facts_text(key: str, facts: Facts) -> str:
             lines.append(f"- 领域“{m.area}”：{m.text}".rstrip("："))
             lines += [f"  - {item}" for item in m.items]
         return "\n".join(lines)
-    items = {"shortcomings": facts.shortcomings, "responsible": facts.first_responsible_person,
-             "plans": facts.next_year_plans, "other": facts.other}[key]
+    items = getattr(facts, (structure or load_structure()).section(key).facts_field)
     return "\n".join(f"- {x}" for x in items)
 
 
@@ -84,13 +84,14 @@ class Drafter:
         self.verify = verify
         self.catalogue = catalogue or load_catalogue()
         self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
+        self.structure = self.writer.structure
         self.prompt_name = prompt_name
         self.prompts_dir = prompts_dir
 
     def draft(self, facts: Facts, mode: str = "offline", previous: Facts | None = None) -> Draft:
         """Draft the whole report; ``previous`` (last year's facts) adds 较上年… phrases."""
         comparisons = compare(previous, facts, self.catalogue) if previous else None
-        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        keys = [k for k in self.structure.keys if k != "other" or facts.other]
         warnings = list(facts.warnings)
         sections = []
         for key in keys:
@@ -116,9 +117,9 @@ class Drafter:
 
     def _llm_section(self, offline: DraftSection, facts: Facts,
                      comparisons: list[Comparison] | None) -> tuple[DraftSection, list[str]]:
-        label = SECTION_LABELS[offline.key]
+        label = self.structure.labels[offline.key]
         prompt = load_prompt(self.prompt_name, self.prompts_dir)
-        facts_text = section_facts_text(offline.key, facts)
+        facts_text = section_facts_text(offline.key, facts, self.structure)
         if comparisons and offline.key == "measures":
             facts_text += "\n" + "\n".join(f"- {c.label}{c.phrase}" for c in comparisons if c.phrase)
         messages = prompt.messages(
@@ -145,9 +146,13 @@ class Drafter:
             return offline, [f"{label}：大模型输出{'；'.join(problems)}，已改用模板文本"]
         return DraftSection(offline.key, offline.heading, text), []
 
+    def check(self, draft: Draft | str, facts: Facts) -> list:
+        """All checks with this drafter's catalogue, structure and citation verifier."""
+        return check_draft(draft, facts, self.verify, self.catalogue, self.structure, self.history)
+
     def finish(self, draft: Draft, facts: Facts) -> Draft:
         """Run the final checks and append their messages to the draft's warnings."""
-        for w in check_draft(draft, facts, self.verify, self.history):
+        for w in self.check(draft, facts):
             if w.message not in draft.warnings:
                 draft.warnings.append(w.message)
         return draft
@@ -159,8 +164,8 @@ class Drafter:
         section, notes = self.section(key, facts, mode, comparisons)
         new = draft.with_section(section)
         # Check results are recomputed for the new text; notes about other sections are kept.
-        stale = {w.message for w in check_draft(draft, draft.facts or facts, self.verify, self.history)}
-        new.warnings = [w for w in draft.warnings
-                        if w not in stale and not w.startswith(SECTION_LABELS[key])] + notes
+        stale = {w.message for w in self.check(draft, draft.facts or facts)}
+        label = self.structure.labels[key]
+        new.warnings = [w for w in draft.warnings if w not in stale and not w.startswith(label)] + notes
         new.facts = facts
         return self.finish(new, facts)

@@ -11,8 +11,9 @@ import re
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.facts import Facts, Measure
-from assistant.drafting.numbers import normalize_text
 from assistant.drafting.report import ORDINAL_RE, ParsedReport, ReportSection, parse_report
+from assistant.drafting.structure import ReportStructure
+from assistant.ingest.normalize import repair_report_text
 
 PLACEHOLDER = "（待填写）"
 _ORG_PATTERNS = (
@@ -78,7 +79,7 @@ def _flatten(section: ReportSection | None) -> list[str]:
 
 
 def extract_facts(report_text: str, organization: str | None = None,
-                  catalogue: Catalogue | None = None) -> Facts:
+                  catalogue: Catalogue | None = None, structure: ReportStructure | None = None) -> Facts:
     """Pre-fill facts from a past report's text (plain or PDF-extracted).
 
     Indicators come from part 一 (and the opening); measure areas are the （一）（二） sub-headings
@@ -86,7 +87,7 @@ def extract_facts(report_text: str, organization: str | None = None,
     Missing parts are filled with ``（待填写）`` and listed in ``facts.warnings``.
     """
     catalogue = catalogue or load_catalogue()
-    report = parse_report(report_text)
+    report = parse_report(report_text, structure)
     warnings = []
     org = organization or detect_organization(report)
     if not org:
@@ -95,7 +96,7 @@ def extract_facts(report_text: str, organization: str | None = None,
         warnings.append("未能识别报告年度，请填写 year")
     measures_section = report.section("measures")
     scope = "\n".join(report.opening + (measures_section.paragraphs if measures_section else []))
-    found = catalogue.extract(scope or normalize_text(report_text))
+    found = catalogue.extract(scope or repair_report_text(report_text))
     fields = {
         "measures": _measures(measures_section),
         "shortcomings": _ordinal_items(report.section("shortcomings")),

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from assistant.drafting.catalogue import Catalogue, Indicator, load_catalogue
 from assistant.drafting.compare import Comparison, change_suffix
-from assistant.drafting.draft import SECTION_KEYS, Draft, DraftSection
+from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts, Measure
 from assistant.drafting.report import ORDINAL_RE, cn_numeral
-from assistant.prompts import PROMPTS_DIR, Template, load_template
+from assistant.drafting.structure import load_structure
+from assistant.prompts import load_template
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（\d+）|\(\d+\))\s*")
 
@@ -41,12 +40,7 @@ class OfflineWriter:
         self.catalogue = catalogue or load_catalogue()
         self.version = version
         self.prompts_dir = prompts_dir
-        folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
-        self._structure = yaml.safe_load(
-            (folder / "drafting" / f"structure_{version}.yaml").read_text(encoding="utf-8"))
-
-    def _render_line(self, name: str, source: str, facts: Facts) -> str:
-        return Template(name, source).render(**self._context(facts))
+        self.structure = load_structure(version, prompts_dir)
 
     @staticmethod
     def _context(facts: Facts) -> dict:
@@ -54,11 +48,11 @@ class OfflineWriter:
 
     def title(self, facts: Facts) -> str:
         """Report title, e.g. 示例区人民防空办公室2023年法治政府建设年度情况报告."""
-        return self._render_line("title", self._structure["title"], facts)
+        return self.structure.title(facts.organization, facts.year)
 
     def heading(self, key: str, facts: Facts) -> str:
         """Mandated heading of a section (empty for the opening paragraph)."""
-        return self._render_line(key, self._structure["headings"][key], facts)
+        return self.structure.heading(key, facts.organization, facts.year)
 
     def section(self, key: str, facts: Facts, comparisons: list[Comparison] | None = None) -> DraftSection:
         """Render one section from the facts (``comparisons`` annotate figures in part 一)."""
@@ -71,7 +65,7 @@ class OfflineWriter:
 
     def draft(self, facts: Facts, comparisons: list[Comparison] | None = None) -> Draft:
         """Whole report; part 五 only when ``facts.other`` is filled."""
-        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        keys = [k for k in self.structure.keys if k != "other" or facts.other]
         sections = [self.section(k, facts, comparisons) for k in keys]
         return Draft(self.title(facts), sections, list(facts.warnings), facts)
 

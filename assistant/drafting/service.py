@@ -7,14 +7,14 @@ from typing import Any
 
 from assistant.citations.history import LawHistory
 from assistant.drafting.catalogue import Catalogue, load_catalogue
-from assistant.drafting.checks import CheckWarning, Verify, check_draft
+from assistant.drafting.checks import CheckWarning, Verify
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
 from assistant.drafting.compare import compare as compare_facts
 from assistant.drafting.docx import export_docx
 from assistant.drafting.draft import Draft, section_key
 from assistant.drafting.drafter import Drafter, Exemplars
 from assistant.drafting.extract import extract_facts, next_year_facts
-from assistant.drafting.facts import Facts, facts_to_yaml, load_facts
+from assistant.drafting.facts import Facts, facts_from_dict, facts_to_yaml, load_facts
 from assistant.drafting.markdown import export_markdown
 from assistant.drafting.update import ReportUpdater
 
@@ -38,14 +38,17 @@ class DraftingService:
         self.catalogue = catalogue or load_catalogue()
         self.fonts = fonts
         self.verify = verify
-        self.history = history
         self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
                                history=history)
+        self.structure = self.drafter.structure
 
-    @staticmethod
-    def load_facts(path: Path | str) -> Facts:
+    def load_facts(self, path: Path | str) -> Facts:
         """Facts from a YAML/JSON file; raises ``FactsError`` listing every problem in Chinese."""
-        return load_facts(path)
+        return load_facts(path, self.catalogue, self.structure)
+
+    def facts_from_dict(self, data: Any) -> Facts:
+        """Validated facts from a mapping (a form); raises ``FactsError`` listing every problem."""
+        return facts_from_dict(data, self.catalogue, self.structure)
 
     def draft(self, facts: Facts, mode: str = "offline", from_report: str | None = None,
               previous: Facts | None = None) -> Draft:
@@ -70,11 +73,11 @@ class DraftingService:
     def regenerate(self, draft: Draft, section: str | int, facts: Facts, mode: str = "offline",
                    previous: Facts | None = None) -> Draft:
         """Redraft one section (key such as ``plans`` or number 0–5) and keep the others."""
-        return self.drafter.regenerate(draft, section_key(section), facts, mode, previous)
+        return self.drafter.regenerate(draft, section_key(section, self.structure), facts, mode, previous)
 
     def extract(self, report_text: str, organization: str | None = None, next_year: bool = False) -> Facts:
         """Facts of a past report (its own year), or a next-year starting point."""
-        facts = extract_facts(report_text, organization, self.catalogue)
+        facts = extract_facts(report_text, organization, self.catalogue, self.structure)
         return next_year_facts(facts) if next_year else facts
 
     @staticmethod
@@ -99,7 +102,7 @@ class DraftingService:
 
     def check(self, draft: Draft | str, facts: Facts) -> list[CheckWarning]:
         """Structure, figure coverage, invented figures, citations."""
-        return check_draft(draft, facts, self.verify, self.history)
+        return self.drafter.check(draft, facts)
 
     def export_docx(self, draft: Draft, path: Path | str) -> Path:
         """Word file in GB/T 9704 layout with the configured fonts."""

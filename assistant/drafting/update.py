@@ -19,23 +19,12 @@ from assistant.drafting.extract import extract_facts
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures
 from assistant.drafting.offline import OfflineWriter, sentence
-from assistant.drafting.report import (
-    ITEM_RE,
-    YEAR_RE,
-    ParsedReport,
-    ReportSection,
-    cn_numeral,
-    parse_report,
-)
+from assistant.drafting.report import ITEM_RE, ParsedReport, ReportSection, cn_numeral, parse_report
+from assistant.drafting.structure import ReportStructure
 
 STALE = "【待更新】"
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _PUNCT = re.compile(r"[\s，。；：、“”‘’《》（）()！？,.;:]")
-
-
-def shift_years(text: str, delta: int) -> str:
-    """Move every year in a heading or title forward by ``delta``."""
-    return YEAR_RE.sub(lambda m: f"{int(m.group(1)) + delta}年", text)
 
 
 class ReportUpdater:
@@ -44,10 +33,11 @@ class ReportUpdater:
     def __init__(self, catalogue: Catalogue, writer: OfflineWriter):
         self.catalogue = catalogue
         self.writer = writer
+        self.structure: ReportStructure = writer.structure
 
     def update(self, report_text: str, facts: Facts) -> Draft:
         """Draft for ``facts.year`` that keeps the old report's paragraphs."""
-        report = parse_report(report_text)
+        report = parse_report(report_text, self.structure)
         old_year = report.year or facts.year - 1
         delta = facts.year - old_year
         previous = extract_facts(report_text, facts.organization, self.catalogue)
@@ -64,7 +54,7 @@ class ReportUpdater:
                 sections.append(section)
         if self._stale:
             warnings.append(f"有 {self._stale} 处句子沿用上年数据，已标注“{STALE}”，请补充{facts.year}年数据")
-        title = shift_years(report.title, delta) if report.title else self.writer.title(facts)
+        title = self.structure.shift_years(report.title, delta) if report.title else self.writer.title(facts)
         return Draft(title, sections, warnings, facts)
 
     def _section(self, key: str, old: ReportSection | None, report: ParsedReport, facts: Facts,
@@ -72,14 +62,14 @@ class ReportUpdater:
         if key == "measures" and old is not None:
             paragraphs = [self._paragraph(p, facts) for p in old.paragraphs]
             paragraphs += self._additions(old, facts)
-            return DraftSection(key, shift_years(old.heading, delta), "\n".join(paragraphs))
+            return DraftSection(key, self.structure.shift_years(old.heading, delta), "\n".join(paragraphs))
         if key == "other" and not facts.other and old is None:
             return None
-        if old is not None and _still_old(key, old, facts):
+        if old is not None and _still_old(self.structure.section(key).facts_field, old, facts):
             if key == "plans":
                 warnings.append(f"“{old.heading[:2]}”沿用了上年报告的工作安排，请按{facts.year + 1}年计划修改")
             text = "\n".join(self._paragraph(p, facts) for p in old.paragraphs)
-            return DraftSection(key, shift_years(old.heading, delta), text)
+            return DraftSection(key, self.structure.shift_years(old.heading, delta), text)
         if key == "other" and not facts.other:
             return None
         return self.writer.section(key, facts, list(self._changes.values()))
@@ -160,10 +150,9 @@ def _plain(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
-def _still_old(key: str, old: ReportSection, facts: Facts) -> bool:
+def _still_old(facts_field: str, old: ReportSection, facts: Facts) -> bool:
     """True when the facts for this part are last year's wording (nothing rewritten yet)."""
-    items = {"shortcomings": facts.shortcomings, "responsible": facts.first_responsible_person,
-             "plans": facts.next_year_plans, "other": facts.other}[key]
+    items = getattr(facts, facts_field)
     old_text = _plain("".join(old.paragraphs))
     return bool(items) and all(_plain(x) in old_text for x in items)
 

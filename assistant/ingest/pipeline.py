@@ -17,8 +17,8 @@ from assistant.documents import LAWLIB_PREFIX, chunk_id, content_hash
 from assistant.ingest.versions import refresh_versions
 
 if TYPE_CHECKING:
-    from assistant.lawlib import LawArticle, LawLibrary
     from assistant.citations import LawNames
+    from assistant.lawlib import LawArticle, LawLibrary
     from assistant.store import KnowledgeStore
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.keywords import BigramQuery, BM25Index, QueryExpander, Tokenizer, char_bigrams
+from assistant.retrieval.lexical import (
+    BigramQuery,
+    BM25Index,
+    QueryExpander,
+    Tokenizer,
+    char_bigrams,
+)
 from assistant.store import StoredChunk
 
 

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (in-memory snapshot of Chroma vectors) + BM25, fused by weighted RRF.
+"""Hybrid retriever: dense (in-memory snapshot of Chroma vectors) + BM25, fused by weighted RRF.
 
 Law-aware: when a query names or implies a law (行政处罚法, 人防, 信访…), rankings
 restricted to that law's chunks join the fusion, so its articles rise to the top.
@@ -9,39 +9,21 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.documents import Hit
-from assistant.keywords import BigramQuery, BM25Index, QueryExpander, Tokenizer, char_bigrams
+from assistant.retrieval.fusion import Candidate, rrf, to_hits
+from assistant.retrieval.lexical import BM25Index, QueryExpander, Tokenizer
+from assistant.retrieval.snapshot import Snapshot, top_positions
 
 if TYPE_CHECKING:
-    from assistant.config import RetrievalSettings
     from assistant.citations import LawNames
-    from assistant.store import KnowledgeStore, StoredChunk
-
-SUPERSEDED_PENALTY = 0.7
-
-
-@dataclass
-class _Snapshot:
-    """Chunks as last read from the store: both keyword indexes and the vector matrix."""
-
-    words: BM25Index
-    bigrams: BM25Index
-    matrix: np.ndarray
-
-
-@dataclass
-class _Ranked:
-    chunk: StoredChunk
-    score: float = 0.0
-    dense: float | None = None
+    from assistant.config import RetrievalSettings
+    from assistant.store import KnowledgeStore
 
 
 class HybridRetriever:
@@ -59,29 +41,17 @@ class HybridRetriever:
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
         self._lock = threading.Lock()
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self.expand = QueryExpander()
 
     def refresh(self) -> None:
-        """Rebuild the in-memory snapshots (vectors, BM25 words and bigrams) after a change.
-
-        Dense search runs as one matrix product over the snapshot instead of a Chroma query per
-        filter: a few thousand to ~25k chunks fit in memory (384 floats each) and every
-        restricted ranking then costs a masked top-k, not another round trip.
-        """
-        chunks = list(self.store.iter_chunks(include_vectors=True))
-        matrix = _unit_rows([c.vector for c in chunks])
-        for c in chunks:
-            c.vector = None  # the matrix holds them now
-        snapshot = _Snapshot(
-            BM25Index(chunks, self.tokenizer),
-            BM25Index(chunks, char_bigrams, BigramQuery(self.tokenizer)),
-            matrix,
-        )
+        """Rebuild the snapshot (vectors, BM25 words and bigrams) after the store changed."""
+        chunks = self.store.iter_chunks(include_vectors=True)
+        snapshot = Snapshot.build(chunks, self.tokenizer)
         with self._lock:
             self._snapshot = snapshot
 
-    def _current(self) -> _Snapshot:
+    def _current(self) -> Snapshot:
         """The current snapshot, built on first use; one object so its parts always agree."""
         if self._snapshot is None:
             self.refresh()
@@ -120,7 +90,7 @@ class HybridRetriever:
         query = query.strip()
         if not query:
             return []
-        pool: dict[str, _Ranked] = {}
+        pool: dict[str, Candidate] = {}
         rankings = self.rankings(query, filters, laws, mode, pool)
         return self.fuse(rankings, pool, k or self.settings.k)
 
@@ -130,7 +100,7 @@ class HybridRetriever:
         filters: dict[str, Any] | None,
         laws: list[str] | None,
         mode: str,
-        pool: dict[str, _Ranked],
+        pool: dict[str, Candidate],
     ) -> dict[str, list[str]]:
         """Ranked chunk ids per retriever: global dense/BM25 plus law- and report-restricted lists."""
         where = _where(filters)
@@ -175,32 +145,23 @@ class HybridRetriever:
             out.update({prefix + name: boost * w for name, w in base.items()})
         return out
 
-    def _dense(self, vector: list[float], where: dict | None, pool: dict[str, _Ranked]) -> list[str]:
+    def _dense(
+        self, vector: list[float], where: dict | None, pool: dict[str, Candidate]
+    ) -> list[str]:
         snap = self._current()
-        index, matrix = snap.words, snap.matrix
-        if not len(index.chunks):
+        if not len(snap.chunks):
             return []
-        # einsum, not BLAS: OpenBLAS worker threads keep spinning after a matmul and starve the
-        # embedding engine's OpenMP threads on a 2-core machine (query embedding 19 -> 50 ms).
-        vec = np.asarray(vector, dtype=np.float32)
-        sims = np.einsum("ij,j->i", matrix, vec) / (float(np.sqrt(np.einsum("i,i->", vec, vec))) or 1.0)
-        mask = index.mask(where)
-        if mask is not None:
-            sims = np.where(mask, sims, -np.inf)
-        n = min(self.settings.candidates, len(sims))
-        top = np.argpartition(-sims, n - 1)[:n]
+        sims = snap.cosines(vector)
         ranked = []
-        for pos in top[np.argsort(-sims[top])]:
-            if not np.isfinite(sims[pos]):
-                break
-            chunk = index.chunks[pos]
-            item = pool.setdefault(chunk.id, _Ranked(chunk))
+        for pos in top_positions(sims, self.settings.candidates, snap.words.mask(where)):
+            chunk = snap.chunks[pos]
+            item = pool.setdefault(chunk.id, Candidate(chunk))
             item.dense = float(sims[pos])
             ranked.append(chunk.id)
         return ranked
 
     def _sparse(
-        self, index: BM25Index, query: str, where: dict | None, pool: dict[str, _Ranked]
+        self, index: BM25Index, query: str, where: dict | None, pool: dict[str, Candidate]
     ) -> list[str]:
         mask = index.mask(where)
         if mask is not None and not mask.any():
@@ -208,39 +169,14 @@ class HybridRetriever:
         ranked = []
         for pos, _score in index.search(query, self.settings.candidates, mask):
             chunk = index.chunks[pos]
-            pool.setdefault(chunk.id, _Ranked(chunk))
+            pool.setdefault(chunk.id, Candidate(chunk))
             ranked.append(chunk.id)
         return ranked
 
-    def fuse(self, rankings: dict[str, list[str]], pool: dict[str, _Ranked], k: int) -> list[Hit]:
-        """Weighted reciprocal rank fusion; identical texts (txt/pdf, two copies of a law) kept once."""
-        rrf_k = self.settings.rrf_k
-        weights = self.weights()
-        for item in pool.values():
-            item.score = 0.0
-        for name, ids in rankings.items():
-            weight = weights.get(name, 0.0)
-            for rank, cid in enumerate(ids, start=1):
-                pool[cid].score += weight / (rrf_k + rank)
-        for item in pool.values():
-            if item.chunk.metadata.get("status") == "superseded":
-                item.score *= SUPERSEDED_PENALTY
-        ordered = sorted(pool.values(), key=lambda r: r.score, reverse=True)
-        hits: list[Hit] = []
-        seen: set[str] = set()
-        for item in ordered:
-            if item.score <= 0 or item.score < self.settings.min_score or len(hits) >= k:
-                break
-            key = _squash(item.chunk.text)
-            if key in seen:
-                continue
-            seen.add(key)
-            meta = dict(item.chunk.metadata)
-            meta["chunk_id"] = item.chunk.id
-            if item.dense is not None:
-                meta["dense_score"] = round(item.dense, 4)
-            hits.append(Hit(item.chunk.text, meta, item.score))
-        return hits
+    def fuse(self, rankings: dict[str, list[str]], pool: dict[str, Candidate], k: int) -> list[Hit]:
+        """Weighted reciprocal rank fusion of ``rankings`` into the first ``k`` hits."""
+        ordered = rrf(rankings, pool, self.weights(), self.settings.rrf_k)
+        return to_hits(ordered, k, self.settings.min_score)
 
     def as_langchain(self, k: int | None = None) -> BaseRetriever:
         """This retriever as a LangChain ``BaseRetriever`` (for LCEL chains)."""
@@ -257,28 +193,20 @@ class KnowledgeRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         hits = self.hybrid.search(query, k=self.k)
-        return [Document(page_content=h.text, metadata={**h.metadata, "score": h.score}) for h in hits]
+        return [
+            Document(page_content=h.text, metadata={**h.metadata, "score": h.score}) for h in hits
+        ]
 
 
 def _where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
     if not filters:
         return None
-    out = {key: v for key, v in filters.items() if key != "current_only" and v not in (None, "", [])}
+    out = {
+        key: v for key, v in filters.items() if key != "current_only" and v not in (None, "", [])
+    }
     if filters.get("current_only"):
         out["status"] = "current"
     return out or None
-
-
-def _unit_rows(vectors: list[Any]) -> np.ndarray:
-    if not vectors:
-        return np.zeros((0, 1), dtype=np.float32)
-    m = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms)
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())
 
 
 # Questions about the office's own work (figures, what was done) rather than about the law.

@@ -1,4 +1,4 @@
-"""Keyword indexes: jieba-word and character-bigram BM25 over a snapshot of the chunks.
+"""Lexical indexes: jieba-word and character-bigram BM25 over a snapshot of the chunks.
 
 Also the query-side helpers: stopwords, colloquial-to-legal query expansion.
 """
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from assistant.store import StoredChunk
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
 class Tokenizer:
     """jieba search-mode tokens without punctuation and stopwords."""
 
@@ -71,7 +73,9 @@ class QueryExpander:
 
             import yaml
 
-            text = files("assistant.resources").joinpath("colloquial.yaml").read_text(encoding="utf-8")
+            text = (
+                files("assistant.resources").joinpath("colloquial.yaml").read_text(encoding="utf-8")
+            )
             expansions = yaml.safe_load(text)["expansions"]
         self.expansions = {k: list(v) for k, v in expansions.items()}
 
@@ -120,12 +124,12 @@ class BM25Index:
         if key not in self._masks:
             if len(self._masks) > 256:
                 self._masks.clear()
-            self._masks[key] = np.array([matches(c.metadata, where) for c in self.chunks], dtype=bool)
+            self._masks[key] = np.array(
+                [matches(c.metadata, where) for c in self.chunks], dtype=bool
+            )
         return self._masks[key]
 
-    def search(
-        self, query: str, k: int, mask: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k chunk positions with BM25 scores (> 0 only)."""
         tokens = self.tokenizer(query)
         if self._empty or not tokens:
