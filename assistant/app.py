@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
     from assistant.citations import CitationResolver, CiteResult, LawNames
     from assistant.documents import Hit
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -46,14 +46,28 @@ class Assistant:
     closers: list[Any] = field(default_factory=list)
 
     # Knowledge base -------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files/folders and refresh every index that depends on the store."""
-        report = self.ingestor.ingest_paths(paths, progress)
-        self.refresh()
+    def ingest(
+        self, paths: Iterable[Path | str], progress: Progress | None = None, replace: bool = False
+    ) -> IngestReport:
+        """Ingest files/folders and refresh every index that depends on the store.
+
+        ``replace``: a file replaces the stored document of the same file name even when
+        that one came from another folder.
+        """
+        from assistant.store import StoreError
+
+        report = self.ingestor.ingest_paths(paths, progress, replace=replace)
+        try:
+            self.refresh()
+        except StoreError as exc:
+            report.error = report.error or str(exc)
         return report
 
-    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
-        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+    def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
+
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
         return report
@@ -112,6 +126,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
+    from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
@@ -121,7 +136,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
     from assistant.llm import make_chat_model
-    from assistant.qa import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -136,13 +151,28 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
-        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+        retriever=retriever,
+        resolver=resolver,
+        names=names,
+        embeddings=embeddings,
+        llm=llm,
+        settings=settings.answering,
+        backend=settings.embedding.backend,
+        shelf=articles.reports,
+        documents=articles.chunks_of,
     )
     # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
@@ -152,6 +182,8 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         verify=resolver.verify,
         fonts=settings.export,
         history=names.history,
+        embeddings=embeddings,
+        past=_past_paragraphs(retriever),
     )
     return Assistant(
         settings=settings,
@@ -162,12 +194,28 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names),
+        ingestor=Ingestor(
+            store,
+            lawlib,
+            names,
+            scans=_scan_reader(settings),
+            limits=settings.ingest,
+            law_vectors=settings.law_vectors,
+        ),
         qa=qa,
         drafting=drafting,
         llm=llm,
         closers=closers,
     )
+
+
+def _scan_reader(settings: Settings) -> Any:
+    """OCR for scanned PDF pages, caching page text under the data folder (None when off)."""
+    from assistant.ingest.scans import ScanReader
+    from assistant.ocr import make_ocr
+
+    engine = make_ocr(settings.ocr)
+    return ScanReader(engine, settings.cache_dir) if engine is not None else None
 
 
 def _exemplar_source(retriever: HybridRetriever):
@@ -177,3 +225,13 @@ def _exemplar_source(retriever: HybridRetriever):
         return [h.text for h in retriever.search(topic, k=k, filters={"doc_type": "report"})]
 
     return exemplars
+
+
+def _past_paragraphs(retriever: HybridRetriever):
+    """Past-report paragraphs for an area, with the report they come from (offline framing wording)."""
+
+    def past(query: str, k: int = 2) -> list[tuple[str, str]]:
+        hits = retriever.search(query, k=k, filters={"doc_type": "report"})
+        return [(h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告")) for h in hits]
+
+    return past

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import eval_assistant, load_dataset, write_results  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset, write_results  # noqa: E402
 
 # Regression floor, a little under the measured 0.736 / 0.936 (2026-11-29). The target
 # (hit@1 0.80, hit@5 0.95) is not reached yet; raise these as retrieval improves.
@@ -96,7 +96,7 @@ def main() -> int:
     ap.add_argument("--profile", default="default")
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
-    data = load_dataset(args.dataset)
+    data = load_yamlset(args.dataset)
     asst = eval_assistant(args.profile)
     t0 = time.perf_counter()
     metrics, rows = evaluate(asst, data["questions"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import eval_assistant, load_dataset  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset  # noqa: E402
 from evals.run_retrieval import first_rank  # noqa: E402
 
 GRID = {
@@ -39,7 +39,7 @@ def main() -> int:
     base = retr.settings
     retr.settings = base.model_copy(update={"bigram_weight": 1.0})  # compute every ranking once
     cached = []
-    for q in load_dataset(args.dataset)["questions"]:
+    for q in load_yamlset(args.dataset)["questions"]:
         pool: dict = {}
         cached.append((q, retr.rankings(q["question"], None, None, "hybrid", pool), pool))
     results = []

@@ -122,6 +122,16 @@ def invented_numbers(text: str, facts: Facts) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def check_conflicts(text: str, facts: Facts, catalogue: Catalogue | None = None,
+                    structure: ReportStructure | None = None) -> list[CheckWarning]:
+    """An indicator stated with two values, or with another value than the facts give."""
+    from assistant.drafting.figures import FigureCheck
+
+    check = FigureCheck(catalogue or load_catalogue(), structure or load_structure())
+    return [CheckWarning("figure_conflict", f"同一指标出现不同数值（{c}），请核实后保留一个")
+            for c in check.conflicts(text, facts)]
+
+
 def check_superseded(text: str, year: int | None, history: LawHistory | None = None) -> list[CheckWarning]:
     """Regulations named in the draft that were already replaced in the report's year.
 
@@ -159,6 +169,7 @@ def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None,
     warnings = check_structure(text, structure) + check_coverage(text, facts, catalogue)
     for n in invented_numbers(text, facts):
         warnings.append(CheckWarning("figure_invented", f"草稿中的数字“{n}”在填写的材料中找不到，请核实或删除"))
+    warnings += check_conflicts(text, facts, catalogue, structure)
     if verify is not None:  # first: the verifier also loads the repeals the library records
         warnings += check_citations(text, verify, facts.year)
     return warnings + check_superseded(text, facts.year, history)

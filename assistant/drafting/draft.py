@@ -54,6 +54,10 @@ class Draft:
     sections: list[DraftSection]
     warnings: list[str] = field(default_factory=list)
     facts: Any = None
+    # Last year's facts (update mode, UI pre-fill): the figure check flags carried figures.
+    previous: Any = None
+    # Warnings produced by the final checks; recomputed whenever the text changes.
+    checked: list[str] = field(default_factory=list)
 
     def section(self, key: str) -> DraftSection | None:
         """The section with this key, if present."""
@@ -63,7 +67,7 @@ class Draft:
         """Copy of the draft with one section replaced (or inserted in mandated order)."""
         sections = [s for s in self.sections if s.key != new.key] + [new]
         sections.sort(key=lambda s: SECTION_KEYS.index(s.key))
-        return replace(self, sections=sections, warnings=list(self.warnings))
+        return replace(self, sections=sections, warnings=list(self.warnings), checked=list(self.checked))
 
     def text(self) -> str:
         """Plain text of the whole report (title, headings, paragraphs)."""

@@ -47,14 +47,24 @@ def classify(doc: LoadedDocument) -> DocInfo:
         version = _version_date(stem, doc.text)
         year = int(version[:4]) if version else None
         return DocInfo("regulation", title, law=law, version_date=version, year=year)
-    if is_report(doc.text, lines):
+    if is_report(doc.text, lines) or is_work_report(title, stem):
         return DocInfo(
             "report",
             title,
             year=_report_year(title, lines, stem),
             organization=_organization(stem, doc.text),
         )
-    return DocInfo("other", title)
+    return DocInfo("other", title, year=_report_year(title, lines, stem))
+
+
+# An office's own account of its work (工作总结、小结、汇报、要点、计划) reads like a report,
+# even without the four mandated parts of the annual 法治政府建设 report.
+_WORK_REPORT_RE = re.compile(r"(?:总结|小结|汇报|报告|工作要点|工作计划|工作安排|情况说明)")
+
+
+def is_work_report(title: str, stem: str) -> bool:
+    """The title or file name names a work summary, report or plan (not a regulation)."""
+    return any(_WORK_REPORT_RE.search(s) and not _REGULATION_TITLE.search(s.strip()) for s in (title, stem))
 
 
 _REGULATION_TITLE = re.compile(r"(法|条例|规定|办法|细则|规则|决定)》?$")
@@ -126,8 +136,10 @@ def _report_year(title: str, lines: list[str], stem: str) -> int | None:
         m = _REPORT_YEAR_RE.search(source)
         if m:
             return int(m.group(1))
-    m = re.search(r"(\d{4})\s*年", title) or re.search(r"(\d{4})\s*年", stem)
-    return int(m.group(1)) if m else None
+    for source in (title, stem, *lines[:5]):
+        if m := re.search(r"((?:19|20)\d{2})\s*年", source):
+            return int(m.group(1))
+    return None
 
 
 def _organization(stem: str, text: str) -> str | None:

@@ -189,6 +189,29 @@ def join_broken_lines(text: str) -> str:
     return "\n".join(p.text for p in join_lines(lines))
 
 
+_CJK = r"\u3400-\u9fff\uff01-\uff5e\u3000-\u303f“”‘’《》"
+_OCR_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_OCR_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_OCR_PUNCT_RE = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[()](?=[{_CJK}])")
+
+
+def repair_ocr_line(line: str) -> str:
+    """Repair what OCR does to Chinese print: spaces between characters, half-width marks.
+
+    Tesseract separates CJK characters with spaces and reads full-width ，；：（） as their
+    ASCII look-alikes; next to Chinese text they are put back. Straight double quotes in a
+    line with Chinese text alternate as “ and ”.
+
+    Args:
+        line: One normalised OCR line.
+    """
+    if '"' in line and re.search(r"[\u3400-\u9fff]", line):
+        parts = line.split('"')
+        line = parts[0] + "".join(("“" if i % 2 else "”") + p for i, p in enumerate(parts[1:], 1))
+    line = _OCR_SPACE_RE.sub("", line)
+    return _OCR_PUNCT_RE.sub(lambda m: _OCR_HALF_PUNCT[m.group()], line)
+
+
 _HALF_WIDTH_PUNCT = (("(", "（"), (")", "）"), (";", "；"), (":", "："))
 
 

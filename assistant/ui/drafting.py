@@ -138,7 +138,7 @@ def _export(assistant: Assistant, session: DraftSession, draft: Draft, compariso
     except UploadError:
         stem = "法治政府建设年度情况报告"
     session.files = {
-        "docx": assistant.drafting.export_docx(draft, session.folder / f"{stem}.docx"),
+        "docx": assistant.drafting.export_docx(draft, session.folder / f"{stem}.docx", comparisons),
         "md": assistant.drafting.export_markdown(draft, session.folder / f"{stem}.md", comparisons),
     }
 
