@@ -449,3 +449,7 @@ def hash_password_cmd() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()
