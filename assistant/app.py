@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
     from assistant.citations import CitationResolver, CiteResult
     from assistant.documents import Hit
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
-    from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -127,6 +127,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
+    from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver
     from assistant.config import load_settings
@@ -137,7 +138,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
-    from assistant.qa import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -152,13 +153,28 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
-        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+        retriever=retriever,
+        resolver=resolver,
+        names=names,
+        embeddings=embeddings,
+        llm=llm,
+        settings=settings.answering,
+        backend=settings.embedding.backend,
+        shelf=articles.reports,
+        documents=articles.chunks_of,
     )
     # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS
+from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS, Hit
 
 if TYPE_CHECKING:
     from assistant.store import KnowledgeStore
@@ -85,9 +85,28 @@ class KnowledgeArticles:
     def __init__(self, store: KnowledgeStore) -> None:
         self.store = store
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
+        self._shelf: tuple[list[int], list[str]] | None = None
+
+    def reports(self) -> tuple[list[int], list[str]]:
+        """Years and organizations of the annual reports stored (for 去年 and "our office")."""
+        if self._shelf is None:
+            years, orgs = set(), set()
+            for chunk in self.store.iter_chunks({"doc_type": "report"}, include_text=False):
+                if chunk.metadata.get("year"):
+                    years.add(int(chunk.metadata["year"]))
+                if chunk.metadata.get("organization"):
+                    orgs.add(str(chunk.metadata["organization"]))
+            self._shelf = (sorted(years), sorted(orgs))
+        return self._shelf
+
+    def chunks_of(self, source: str) -> list[Hit]:
+        """Every chunk of one stored document, in order (a whole report for its sections)."""
+        chunks = [Hit(c.text, dict(c.metadata)) for c in self.store.iter_chunks({"source": source})]
+        return sorted(chunks, key=lambda h: int(h.metadata.get("chunk_index") or 0))
 
     def refresh(self) -> None:
         """Re-read the store (after ingest or removal)."""
+        self._shelf = None
         index: dict[str, dict[int, list[dict[str, Any]]]] = {}
         where = {"doc_type": "regulation", "origin": "file"}
         for chunk in self.store.iter_chunks(where):

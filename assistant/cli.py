@@ -319,7 +319,7 @@ def chat(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """多轮对话（输入“退出”或 Ctrl-D 结束）。"""
-    from assistant.conversation import Conversation
+    from assistant.answering.conversation import Conversation
 
     asst = get_assistant(ctx, llm)
     history = Conversation()

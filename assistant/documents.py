@@ -57,6 +57,7 @@ class Hit:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     score: float = 0.0
+    dense: float | None = None  # raw cosine of query vs chunk (configured embedding backend)
 
     @property
     def label(self) -> str:

@@ -49,7 +49,7 @@ def source_hit(sources: list[dict], golds: list[dict], names) -> bool:
 
 def run_question(asst, q: dict) -> dict:
     """Ask one question (after its history turns) and score it."""
-    from assistant.conversation import Conversation
+    from assistant.answering.conversation import Conversation
 
     conv = Conversation()
     for turn in q.get("history") or []:

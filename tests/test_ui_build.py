@@ -9,7 +9,7 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from assistant.conversation import Conversation  # noqa: E402
+from assistant.answering.conversation import Conversation  # noqa: E402
 from assistant.ui import chat, drafting, knowledge, lookup  # noqa: E402
 from assistant.ui.app import build_ui, launch_options  # noqa: E402
 from assistant.ui.auth import hash_password  # noqa: E402

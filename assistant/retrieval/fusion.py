@@ -56,7 +56,7 @@ def to_hits(ordered: list[Candidate], k: int, min_score: float = 0.0) -> list[Hi
         meta["chunk_id"] = item.chunk.id
         if item.dense is not None:
             meta["dense_score"] = round(item.dense, 4)
-        hits.append(Hit(item.chunk.text, meta, item.score))
+        hits.append(Hit(item.chunk.text, meta, item.score, item.dense))
     return hits
 
 
