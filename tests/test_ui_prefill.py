@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.drafting.draft import SECTION_KEYS
 from assistant.drafting.numbers import find_figures
 from assistant.ui import drafting
 
@@ -45,8 +46,9 @@ def _prefilled(assistant):
 
 def _generate(assistant, prev, values):
     out = drafting.generate(assistant, None, prev, "模板起草（离线）", False, *values)
-    draft_md, warnings, session, *_ = out
-    return draft_md, warnings, session
+    n = len(SECTION_KEYS)  # outputs: section boxes, section buttons, warnings, session, …
+    boxes, warnings, session = out[:n], out[2 * n], out[2 * n + 1]
+    return "\n".join(box["value"] for box in boxes), warnings, session
 
 
 def test_prefill_keeps_each_list_item_and_its_order(assistant):
