@@ -16,14 +16,13 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
-    from assistant.citations import CitationResolver, CiteResult
+    from assistant.citations import CitationResolver, CiteResult, LawNames
     from assistant.documents import Hit
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
-    from assistant.answering import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -102,6 +101,23 @@ class Assistant:
         """Exact citation lookup."""
         return self.resolver.resolve(query)
 
+    def warm_up(self) -> float:
+        """Load every lazy model, index and table now; returns the seconds it took.
+
+        The embedding model, the BM25 snapshot, jieba's dictionary, the law names and the
+        answer path load on first use; a server warms them before it says it is ready, so
+        the first question is as fast as the tenth.
+        """
+        import time
+
+        t0 = time.perf_counter()
+        self.embeddings.embed_query("法治政府建设")
+        self.retriever.refresh()
+        self.qa.ask("2021年开展了多少次行政检查？", use_llm=False)
+        self.resolver.resolve("《中华人民共和国行政处罚法》第三十二条")
+        self.resolver.verify("依据《中华人民共和国行政许可法》第一条。")
+        return time.perf_counter() - t0
+
     def status_line(self) -> str:
         """Which backends are active, in Chinese, for the UI and CLI."""
         emb = self.settings.embedding.backend
@@ -127,17 +143,17 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
+    from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
     from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
-    from assistant.answering import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -152,7 +168,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
@@ -175,6 +198,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        history=names.history,
         embeddings=embeddings,
         past=_past_paragraphs(retriever),
     )

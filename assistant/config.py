@@ -67,6 +67,24 @@ class RetrievalSettings(BaseModel):
     min_score: float = Field(0.0, ge=0, description="Hits with a fused score below this are dropped")
 
 
+class RerankSettings(BaseModel):
+    """Optional second-stage reranker over the top retrieved candidates."""
+
+    backend: Literal["learned", "cross-encoder", "endpoint"] = Field(
+        "learned",
+        description="learned = the built-in learned ranker only; cross-encoder = local model "
+        "folder (sentence-transformers extra); endpoint = /rerank API (Xinference, vLLM, TEI)",
+    )
+    model: str | None = Field(
+        None, description="Local cross-encoder folder, or the model name on the rerank endpoint"
+    )
+    base_url: str | None = Field(None, description="Rerank server, e.g. http://127.0.0.1:9997/v1")
+    api_key: str | None = Field(None, description="Key for the rerank endpoint")
+    top_n: int = Field(20, ge=2, description="Top candidates reordered by the reranker")
+    batch_size: int = Field(16, ge=1, description="Pairs scored per batch / texts per request")
+    timeout: float = Field(30.0, gt=0, description="Seconds before a rerank request is abandoned")
+
+
 class Calibration(BaseModel):
     """How one embedding backend's raw cosines read: where unrelated text sits, what is evidence."""
 
@@ -194,6 +212,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    rerank: RerankSettings = Field(default_factory=RerankSettings)
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)

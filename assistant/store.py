@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant.config import Settings
 
 _READ_BATCH = 5000
+_GENERATION = "generation"  # collection metadata key bumped on every write (see fingerprint)
 # Below Chroma's maximum batch size (5461 on the embedded client).
 _PRECOMPUTED_BATCH = 2000
 
@@ -114,6 +115,7 @@ class KnowledgeStore:
                     metadatas=[_clean_meta(m) for m in metadatas[i : i + step]],
                     embeddings=batch_vectors,
                 )
+            self._bump_generation()
             written += len(batch_texts)
             if on_batch:
                 on_batch(len(batch_texts))
@@ -127,6 +129,8 @@ class KnowledgeStore:
         with _translated(self):
             for i in range(0, len(targets), _READ_BATCH):
                 self._collection.delete(ids=targets[i : i + _READ_BATCH])
+        if targets:
+            self._bump_generation()
         return len(targets)
 
     def first_metadata(self, where: dict[str, Any]) -> dict[str, Any] | None:
@@ -146,6 +150,32 @@ class KnowledgeStore:
             got = self._collection.get(ids=part, include=["metadatas"])
             metas = [{**(m or {}), **changes} for m in got["metadatas"]]
             self._collection.update(ids=got["ids"], metadatas=metas)
+        if ids:
+            self._bump_generation()
+
+    def fingerprint(self) -> str:
+        """Cheap identity of the stored content: changes with every write through this class.
+
+        A generation counter kept in the collection's own metadata (so every client of a shared
+        Chroma server sees it) plus the chunk count (which catches writes by other programs).
+        """
+        with _translated(self):
+            meta = self._fresh_collection().metadata or {}
+            count = self._collection.count()
+        return f"g{int(meta.get(_GENERATION, 0))}-n{count}-{meta.get('embedding', '')}"
+
+    def _fresh_collection(self) -> Any:
+        client = self.vectorstore._client
+        return client.get_collection(self._collection.name)
+
+    def _bump_generation(self) -> None:
+        with _translated(self):
+            meta = dict(self._fresh_collection().metadata or {})
+            # The distance function lives in the collection's configuration; Chroma refuses
+            # to see ``hnsw:*`` keys again in a metadata update.
+            meta = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
+            meta[_GENERATION] = int(meta.get(_GENERATION, 0)) + 1
+            self._collection.modify(metadata=meta)
 
     def iter_chunks(
         self,

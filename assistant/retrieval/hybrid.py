@@ -6,6 +6,7 @@ restricted to that law's chunks join the fusion, so its articles rise to the top
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -16,14 +17,21 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.documents import Hit
+from assistant.rerank import rerank_hits
 from assistant.retrieval.fusion import Candidate, rrf, to_hits
 from assistant.retrieval.lexical import BM25Index, QueryExpander, Tokenizer
+from assistant.retrieval.persist import load_snapshot, save_snapshot
 from assistant.retrieval.snapshot import Snapshot, top_positions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from assistant.citations import LawNames
     from assistant.config import RetrievalSettings
-    from assistant.lawnames import LawNames
+    from assistant.rerank import Reranker
     from assistant.store import KnowledgeStore
+
+logger = logging.getLogger(__name__)
 
 
 class HybridRetriever:
@@ -35,8 +43,14 @@ class HybridRetriever:
         settings: RetrievalSettings,
         names: LawNames | None = None,
         tokenizer: Callable[[str], list[str]] | None = None,
+        reranker: Reranker | None = None,
+        rerank_top_n: int = 20,
+        cache_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.cache_dir = cache_dir  # persisted snapshot (assistant/retrieval/persist.py)
+        self.reranker = reranker  # optional second stage (assistant/rerank.py)
+        self.rerank_top_n = rerank_top_n
         self.settings = settings
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
@@ -46,13 +60,25 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Rebuild the snapshot (vectors, BM25 words and bigrams) after the store changed."""
+        # The fingerprint is read first: a write during the build makes the saved copy stale.
+        fingerprint = self.store.fingerprint() if self.cache_dir else ""
         chunks = self.store.iter_chunks(include_vectors=True)
         snapshot = Snapshot.build(chunks, self.tokenizer)
+        if self.cache_dir:
+            try:
+                save_snapshot(snapshot, self.cache_dir, fingerprint)
+            except OSError as exc:
+                logger.warning("无法保存检索索引缓存（下次启动将重新建立）：%s", exc)
         with self._lock:
             self._snapshot = snapshot
 
     def _current(self) -> Snapshot:
-        """The current snapshot, built on first use; one object so its parts always agree."""
+        """The current snapshot: loaded from the cache when the store is unchanged, else built."""
+        if self._snapshot is None and self.cache_dir:
+            loaded = load_snapshot(self.cache_dir, self.store.fingerprint(), self.tokenizer)
+            if loaded is not None:
+                with self._lock:
+                    self._snapshot = self._snapshot or loaded
         if self._snapshot is None:
             self.refresh()
         with self._lock:
@@ -92,7 +118,11 @@ class HybridRetriever:
             return []
         pool: dict[str, Candidate] = {}
         rankings = self.rankings(query, filters, laws, mode, pool)
-        return self.fuse(rankings, pool, k or self.settings.k)
+        k = k or self.settings.k
+        if self.reranker is None or mode != "hybrid":
+            return self.fuse(rankings, pool, k)
+        hits = self.fuse(rankings, pool, max(k, self.rerank_top_n))
+        return rerank_hits(self.reranker, query, hits, self.rerank_top_n)[:k]
 
     def rankings(
         self,
