@@ -1,7 +1,6 @@
-"""Build (or reuse) the evaluation knowledge base: the default knowledge base plus ../shared/corpus.
-
-The default knowledge base is the whole law library (loaded from the shipped vectors) plus
-knowledge/; ``profile`` can restrict the laws for quick experiments.
+"""Build (or reuse) the evaluation knowledge base: the default knowledge base (the whole law
+library, loaded from the shipped vectors, plus knowledge/), ../shared/corpus and the reports
+written for the evals (evals/datasets/reports/). ``profile`` can restrict the laws.
 
 Ingest is idempotent, so the cached folder is reused across runs and only new chunks
 are embedded.
@@ -17,6 +16,8 @@ from assistant.config import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
+# Reports written for the evals (an office other than 人防: 区司法局), ingested beside the corpus.
+EVAL_REPORTS = REPO / "evals" / "datasets" / "reports"
 DEFAULT_CACHE = Path(os.environ.get("ASSISTANT_EVAL_CACHE", Path.home() / ".cache" / "fazhi-assistant-evals"))
 
 
@@ -39,7 +40,14 @@ def eval_assistant(profile: str = "all", cache: Path = DEFAULT_CACHE, quiet: boo
     try:
         asst.import_laws(profile, progress)
         asst.ingest(
-            [REPO / "knowledge", CORPUS / "reports", CORPUS / "pdf", CORPUS / "regulations"], progress
+            [
+                REPO / "knowledge",
+                CORPUS / "reports",
+                CORPUS / "pdf",
+                CORPUS / "regulations",
+                EVAL_REPORTS,
+            ],
+            progress,
         )
     finally:
         if progress is not None:
