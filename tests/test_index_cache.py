@@ -96,12 +96,13 @@ def test_refresh_in_process_saves_the_new_snapshot(tmp_path: Path, monkeypatch) 
     assert _retriever(reopened, cache).search("行政复议", k=1)[0].text == TEXTS["c3"]
 
 
-def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", ["vectors.npy", "chunks.pkl", "words/vocab.index.json"])
+def test_damaged_cache_is_rebuilt(tmp_path: Path, damaged: str) -> None:
     cache = tmp_path / "index"
     store = _store(tmp_path / "kb")
     _add(store, ["c1", "c2"])
     _retriever(store, cache).search("人民防空", k=1)
-    (cache / "vectors.npy").write_bytes(b"not numpy")
+    (cache / damaged).write_bytes(b"garbage")
     hits = _retriever(_store(tmp_path / "kb"), cache).search("侵占人民防空工程罚款", k=1)
     assert hits[0].text == TEXTS["c2"]
 
