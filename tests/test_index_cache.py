@@ -124,3 +124,19 @@ def test_fingerprint_follows_writes(tmp_path: Path, writes: int) -> None:
         _add(store, [f"c{i + 1}"])
     assert (store.fingerprint() == start) is (writes == 0)
     assert _store(tmp_path / "kb").fingerprint() == store.fingerprint()
+
+
+def test_assistant_documents_follow_ingest_and_remove(fake_settings, tmp_path: Path) -> None:
+    from assistant.app import build_assistant
+
+    doc = tmp_path / "人防工作总结.txt"
+    doc.write_text("2021年人防工作总结\n本年度开展人防工程检查十二次。\n", encoding="utf-8")
+    asst = build_assistant(fake_settings)
+    asst.ingest([doc])
+    assert "人防工作总结.txt" in {d.source for d in asst.documents()}
+    assert (fake_settings.data_dir / "index" / "manifest.json").is_file()
+    reopened = build_assistant(fake_settings)  # listing comes from the saved snapshot
+    assert {d.source for d in reopened.documents()} == {d.source for d in asst.documents()}
+    assert asst.remove("人防工作总结.txt") > 0
+    assert "人防工作总结.txt" not in {d.source for d in asst.documents()}
+    assert "人防工作总结.txt" not in {d.source for d in build_assistant(fake_settings).documents()}
