@@ -198,7 +198,7 @@ def test_cli_kb_list_shows_where_each_document_came_from(tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
     out = runner.invoke(app, ["ingest", str(second)])
-    assert out.exit_code == 0 and "替换" not in out.stdout
+    assert out.exit_code == 0 and "已更新（替换旧版本）" not in out.stdout and "已添加" in out.stdout
     docs = json.loads(runner.invoke(app, ["kb", "list", "--json"]).stdout)
     assert sorted((d["source"], d["path"], d["year"]) for d in docs) == [
         ("2022/年度情况报告.txt", str(second.resolve()), 2022),
