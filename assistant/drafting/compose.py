@@ -118,7 +118,7 @@ class Composer:
                 continue
             phrase = ind.sentence(value) if ind else f"{key}{value}"
             label = f"{ind.label} {' '.join(ind.topics)}" if ind else key
-            area = self.classifier.classify(label, label).area
+            area = self.classifier.classify(label, label, use_embeddings=False).area
             home = next((it for it in items if it.area.key == area.key), None)
             home = home or next((it for it in items if it.area.group == area.group), None)
             if home is None:
