@@ -131,7 +131,7 @@ class _E5NamedHash:
         class Named(HashEmbeddings):
             @property
             def name(self) -> str:
-                return E5Embeddings.name.fget(None)
+                return E5Embeddings.MODEL_NAME
 
         return Named(dim=384)
 
