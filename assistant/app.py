@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
     from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
-    from assistant.citations import CitationResolver, CiteResult
+    from assistant.citations import CitationResolver, CiteResult, LawNames
     from assistant.documents import Hit
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -146,14 +145,13 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     """
     from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
     from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
     from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
@@ -200,6 +198,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        history=names.history,
         embeddings=embeddings,
         past=_past_paragraphs(retriever),
     )

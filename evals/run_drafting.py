@@ -127,7 +127,7 @@ def run_case(case: dict, service: DraftingService, verify, tmp: Path) -> dict:
     missing = [f for f in figures if f not in text]
     chars = section_chars(draft)
     good, share = two_clause_share(draft)
-    citations = verify(text) if verify else []
+    citations = verify(text, as_of=facts.year) if verify else []
     row = {
         "case": case["name"], "split": case["split"], "mode": case["workflow"], "chars": char_count(text),
         **{p: chars.get(p, 0) for p in PARTS},

@@ -8,11 +8,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering.conversation import Conversation
-from assistant.documents import Hit
 from assistant.answering import BAD_CITATION, NOT_FOUND, Answer, AnswerService, format_context
+from assistant.answering.conversation import Conversation
 from assistant.answering.question import Question
 from assistant.config import AnsweringSettings
+from assistant.documents import Hit
 from tests.qa_fakes import (
     CIVIL_AIR,
     PUNISH,
@@ -262,9 +262,8 @@ def test_empty_question_gets_a_clear_message():
 @pytest.fixture(scope="module")
 def law():
     """Real CitationResolver + LawNames over the shipped laws.db."""
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
 
     try:
         lib = LawLibrary(None)

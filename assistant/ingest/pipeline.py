@@ -26,10 +26,10 @@ from assistant.ingest.results import FileResult, IngestReport, NullProgress, Pro
 from assistant.ingest.versions import refresh_versions
 
 if TYPE_CHECKING:
+    from assistant.citations import LawNames
     from assistant.config import IngestSettings
     from assistant.ingest.scans import ScanReader
     from assistant.lawlib import LawArticle, LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.store import KnowledgeStore
 
 _ARTICLE_MAX_CHARS = 600

@@ -26,8 +26,8 @@ from assistant.retrieval.snapshot import Snapshot, top_positions
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from assistant.citations import LawNames
     from assistant.config import RetrievalSettings
-    from assistant.lawnames import LawNames
     from assistant.rerank import Reranker
     from assistant.store import KnowledgeStore
 
