@@ -99,7 +99,7 @@ def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dataset", default="qa_v1")
-    ap.add_argument("--profile", default="default")
+    ap.add_argument("--profile", default="all")
     ap.add_argument("--llm", default="offline")
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--broad", default="test", choices=["dev", "test", "none"],
