@@ -83,7 +83,7 @@ class Assistant:
         """Summaries of all stored documents."""
         from assistant.catalog import list_documents
 
-        return list_documents(self.store)
+        return list_documents(self.store, self.retriever.chunks())
 
     def refresh(self) -> None:
         """Rebuild the BM25 snapshot, local articles and law names after a change."""

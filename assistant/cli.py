@@ -59,11 +59,14 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
             {
                 "chunks_written": report.chunks_written,
                 "seconds": round(report.seconds, 2),
+                "notes": report.notes,
                 "results": [r.__dict__ for r in report.results],
                 "error": report.error,
             }
         )
         return
+    for note in report.notes:
+        err.print(f"[yellow]{note}[/yellow]")
     table = Table(title="入库结果")
     for col in ("文件", "类型", "结果", "片段数", "说明"):
         table.add_column(col)
@@ -94,15 +97,17 @@ def main_callback(
 @app.command()
 def init(
     ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option(help="法律库配置（默认取设置中的 law_profile）")] = None,
+    profile: Annotated[
+        str, typer.Option(help="导入哪些法律：all（默认，全部内置法律）、default、renfang")
+    ] = "all",
     skip_laws: Annotated[bool, typer.Option("--skip-laws", help="不导入法律库")] = False,
 ) -> None:
-    """建立默认知识库：导入默认法律配置和 knowledge/ 目录（可重复运行，已有内容会跳过）。"""
+    """建立默认知识库：导入内置法律库和 knowledge/ 目录（可重复运行，已有内容会跳过）。"""
     console.print("【启动】加载设置、向量模型和法律库……", highlight=False)
     asst = get_assistant(ctx)
     with make_progress(console, err) as progress:
         if not skip_laws:
-            _print_report(asst.import_laws(profile or asst.settings.law_profile, progress))
+            _print_report(asst.import_laws(profile, progress))
         if asst.settings.knowledge_dir.is_dir():
             _print_report(asst.ingest([asst.settings.knowledge_dir], progress))
     console.print(asst.status_line())

@@ -131,7 +131,7 @@ class _E5NamedHash:
         class Named(HashEmbeddings):
             @property
             def name(self) -> str:
-                return E5Embeddings.name.fget(None)
+                return E5Embeddings.MODEL_NAME
 
         return Named(dim=384)
 
@@ -231,7 +231,7 @@ def cold_start(data_dir: Path, runs: int = 3) -> list[tuple[str, object]]:
 def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--profile", default="default")
+    ap.add_argument("--profile", default="all")
     ap.add_argument("--fresh-ingest", type=int, default=0, help="time a fresh ingest of N chunks")
     ap.add_argument("--synthetic-all", action="store_true", help="full-library latency, hash vectors")
     ap.add_argument("--build-synthetic", type=Path, help="build a persistent synthetic full-library KB here")

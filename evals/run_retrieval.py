@@ -93,7 +93,7 @@ def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dataset", default="retrieval_v1")
-    ap.add_argument("--profile", default="default")
+    ap.add_argument("--profile", default="all")
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
     data = load_yamlset(args.dataset)

@@ -81,7 +81,7 @@ def test_init_redirected_to_a_log_writes_progress_lines(tmp_path):
     log = tmp_path / "log.txt"
     with log.open("w") as out:
         done = subprocess.run([sys.executable, "-m", "assistant.cli", "init", "--skip-laws"], cwd=REPO,
-                              env=_env(tmp_path), stdout=out, stderr=subprocess.PIPE, timeout=300, check=False)
+                              env=_env(tmp_path), stdout=out, stderr=subprocess.PIPE, timeout=600, check=False)
     text = log.read_text(encoding="utf-8")
     assert done.returncode == 0, done.stderr.decode()
     assert "【向量化文档】开始" in text and "已添加：2023年法治政府建设年度情况报告.txt" in text
@@ -98,13 +98,13 @@ def _free_port() -> int:
 def test_serve_prints_url_and_ready_once_it_answers(tmp_path):
     env = _env(tmp_path)
     subprocess.run([sys.executable, "-m", "assistant.cli", "init", "--skip-laws"], cwd=REPO, env=env,
-                   capture_output=True, timeout=300, check=True)
+                   capture_output=True, timeout=600, check=True)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines: list[str] = []
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
             if not line:

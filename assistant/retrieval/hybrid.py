@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from assistant.citations import LawNames
     from assistant.config import RetrievalSettings
     from assistant.rerank import Reranker
-    from assistant.store import KnowledgeStore
+    from assistant.store import KnowledgeStore, StoredChunk
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,10 @@ class HybridRetriever:
         with self._lock:
             assert self._snapshot is not None
             return self._snapshot
+
+    def chunks(self) -> list[StoredChunk]:
+        """Every chunk of the current snapshot (metadata and text, no vectors)."""
+        return self._current().chunks
 
     @property
     def bm25(self) -> BM25Index:
