@@ -72,6 +72,20 @@ class Assistant:
         self.refresh()
         return report
 
+    def init_knowledge(
+        self, laws: str | None = "all", progress: Progress | None = None
+    ) -> list[IngestReport]:
+        """Build the default knowledge base: the law library (``laws`` profile, None = skip)
+        and the knowledge folder, refreshing the indexes once at the end rather than per step.
+        """
+        reports = []
+        if laws:
+            reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
+        if self.settings.knowledge_dir.is_dir():
+            reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
+        self.refresh()
+        return reports
+
     def remove(self, source: str) -> int:
         """Remove one document by its source name; returns removed chunks."""
         n = self.ingestor.remove(source)

@@ -106,10 +106,8 @@ def init(
     console.print("【启动】加载设置、向量模型和法律库……", highlight=False)
     asst = get_assistant(ctx)
     with make_progress(console, err) as progress:
-        if not skip_laws:
-            _print_report(asst.import_laws(profile, progress))
-        if asst.settings.knowledge_dir.is_dir():
-            _print_report(asst.ingest([asst.settings.knowledge_dir], progress))
+        for report in asst.init_knowledge(None if skip_laws else profile, progress):
+            _print_report(report)
     console.print(asst.status_line())
 
 

@@ -48,6 +48,7 @@ _MONEY_ASKED = re.compile(r"多少钱|罚款.{0,3}多少|罚了多少|罚多少|
 _PERIOD_ASKED = re.compile(r"多久|多长时间|期限|几天|几日|多少日|多少天|多少年|几年|时限")
 _LIST_ASKED = re.compile(r"哪[些几两]|几[个项类种]|种类|分为|方面")
 _PENALTY = re.compile(r"罚|处分|法律责任|追究")
+_SANCTION_WORDS = frozenset(("处罚", "惩罚"))
 _NORMATIVE = re.compile(
     r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁"
 )
@@ -165,6 +166,8 @@ class Question:
         report = report or part in cues.report_parts
         quantity = asks_quantity(text) or unit is not None
         terms = tuple(keywords(text))
+        if _PENALTY.search(text):  # 处罚 is asked; texts say 罚款, 处…罚款: any 罚 answers
+            terms = tuple(dict.fromkeys("罚" if t in _SANCTION_WORDS else t for t in terms))
         return cls(
             text=text,
             query=query,

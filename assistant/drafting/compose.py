@@ -52,6 +52,7 @@ class _State:
     effects: list[str] = field(default_factory=list)
     carried: dict[str, str] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)
+    organization: str = ""
 
 
 class Composer:
@@ -77,7 +78,8 @@ class Composer:
     def compose(self, facts: Facts, seed: str = "") -> Composition:
         """The whole draft (part 五 only when ``facts.other`` is filled) and its notes."""
         variables = {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1}
-        state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables))
+        state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables),
+                       organization=facts.organization)
         sections = []
         for key in (k for k in self.writer.structure.keys if k != "other" or facts.other):
             if key == "measures":
@@ -162,7 +164,7 @@ class Composer:
         if self.past is None or item.area.key in state.carried:
             return ""
         query = " ".join(dict.fromkeys(x for x in (item.area.name, item.label.strip()) if x))
-        found = self.past.framing(query, state.picker.used, len(state.carried))
+        found = self.past.framing(query, state.picker.used, len(state.carried), state.organization)
         if found is None:
             return ""
         state.picker.take(found.text)
