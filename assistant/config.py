@@ -171,7 +171,11 @@ class LLMSettings(BaseModel):
     api_key: str | None = Field(None, description="API key (use an env var, never the repo)")
     gguf_path: Path | None = Field(None, description="Local GGUF model for the llamacpp backend")
     timeout: float = Field(60.0, gt=0, description="Seconds before a request is abandoned")
-    max_retries: int = Field(1, ge=0, description="Retries on transient errors")
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to open the connection")
+    first_token_timeout: float = Field(
+        20.0, gt=0, description="Seconds of silence (before or between streamed tokens) tolerated"
+    )
+    max_retries: int = Field(0, ge=0, description="Retries on transient errors")
     temperature: float = Field(0.2, ge=0, description="Sampling temperature")
     max_tokens: int = Field(1024, ge=16, description="Upper bound on generated tokens")
     context_size: int = Field(4096, ge=512, description="llama.cpp context window")
