@@ -137,7 +137,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names)
+    retriever = HybridRetriever(store, settings.retrieval, names, prior=_profile_laws(lawlib, settings))
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
@@ -166,6 +166,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         llm=llm,
         closers=closers,
     )
+
+
+def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:
+    """The laws the office works with (its law profile): a ranking prior; none if unknown."""
+    try:
+        return lawlib.profile(settings.law_profile)
+    except ValueError:
+        return []
 
 
 def _exemplar_source(retriever: HybridRetriever):

@@ -4,7 +4,7 @@ Offline (no LLM), a follow-up is resolved by carrying the focus over:
 
 - ``那第二款呢？`` → same law and article, paragraph 2 (an exact citation);
 - ``第三十三条呢？`` → same law, article 33 (an exact citation);
-- a question that names no law → retrieval is boosted towards the law in focus (``laws=``),
+- a question that names no law → retrieval searches it with the law in focus written in,
   unless it asks about the office's own work (``我们``, ``人防办``, a year…);
 - ``那一年…`` / ``当年…`` → the year the conversation was about (``2021年…``);
 - an elliptical question (``对单位最多能罚多少？``, ``这几个指标完成得怎么样？``: a demonstrative, or
@@ -118,6 +118,18 @@ class Resolved:
     question: str
     laws: list[str] = field(default_factory=list)
     carried_over: bool = False
+    focus_law: str = ""  # the law under discussion, when the question does not name it
+
+    @property
+    def query(self) -> str:
+        """What retrieval searches: the question, with the law in focus written in when carried over.
+
+        The retriever reads the laws a query names from its text (one ranking path for search and
+        ask), so a follow-up that only implies the law under discussion names it here.
+        """
+        if not self.focus_law or self.focus_law in self.question:
+            return self.question
+        return f"《{self.focus_law}》{self.question}"
 
 
 def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None, str | None]:
@@ -173,7 +185,9 @@ def resolve_followup(
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
     # Topic keywords may imply other laws; the one under discussion comes first.
-    return Resolved(standalone, [law, *(d for d in detected if d != law)], True)
+    mentioned = getattr(names, "mentioned", names.detect)(standalone)
+    focus = "" if law in mentioned else law
+    return Resolved(standalone, [law, *(d for d in detected if d != law)], True, focus)
 
 
 def fill_year(question: str, conversation: Conversation) -> str:

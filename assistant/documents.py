@@ -46,11 +46,12 @@ def chunk_id(doc_id: str, index: int, text: str) -> str:
 
 @dataclass
 class Hit:
-    """One retrieved chunk with its fused score."""
+    """One retrieved chunk with its ranking score and raw dense cosine (``None`` if not computed)."""
 
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     score: float = 0.0
+    dense: float | None = None
 
     @property
     def label(self) -> str:

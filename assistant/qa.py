@@ -63,7 +63,6 @@ class Retriever(Protocol):
         query: str,
         k: int | None = None,
         filters: dict | None = None,
-        laws: list[str] | None = None,
     ) -> list[Hit]: ...
 
 
@@ -177,7 +176,7 @@ class AnswerService:
     def _evidence(self, resolved: Resolved) -> tuple[list[Hit], str]:
         """Relevant hits for a standalone question, or none plus a note on missing years."""
         question = resolved.question
-        hits = self.retriever.search(question, k=self.k, laws=resolved.laws or None)
+        hits = self.retriever.search(resolved.query, k=self.k)
         cited = self._cited(question)
         if cited:
             same = {(h.metadata.get("law"), h.metadata.get("article")) for h in cited}

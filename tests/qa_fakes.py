@@ -192,8 +192,8 @@ class ListRetriever:
     hits: list[Hit] = field(default_factory=list)
     calls: list[dict] = field(default_factory=list)
 
-    def search(self, query, k=None, filters=None, laws=None):
-        self.calls.append({"query": query, "k": k, "filters": filters, "laws": laws})
+    def search(self, query, k=None, filters=None):
+        self.calls.append({"query": query, "k": k, "filters": filters})
         return list(self.hits[: k or len(self.hits)])
 
 

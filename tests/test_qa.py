@@ -192,7 +192,7 @@ def test_offline_followups_carry_law_and_article_over():
         == f"根据《{PUNISH}》第三十三条第二款：“当事人有证据足以证明没有主观过错的，不予行政处罚。”[1]"
     )
     svc.ask("罚款上限是多少？", conv)
-    assert retriever.calls[-1]["laws"] == [PUNISH]
+    assert retriever.calls[-1]["query"] == "行政处罚法规定的，罚款上限是多少？"
 
 
 def test_followup_works_with_gradio_message_history():
@@ -279,7 +279,7 @@ def test_real_resolver_followups(law):
     fourth = svc.ask("那第二款呢？", conv)
     assert fourth.answer.startswith(f"根据《{PUNISH}》第三十三条第二款：“当事人有证据足以证明")
     svc.ask("那这种情况罚款上限是多少？", conv)
-    assert retriever.calls[-1]["laws"][0] == PUNISH
+    assert retriever.calls[-1]["query"] == "行政处罚法规定的，那这种情况罚款上限是多少？"
 
 
 def test_real_names_explicit_law_overrides_focus(law):
@@ -287,7 +287,7 @@ def test_real_names_explicit_law_overrides_focus(law):
     conv = Conversation()
     conv.record("行政处罚法第三十二条", "……", PUNISH, "第三十二条")
     svc.ask("人民防空法对侵占人防工程怎么处罚", conv)
-    assert retriever.calls[-1]["laws"][0] == CIVIL_AIR
+    assert retriever.calls[-1]["query"] == "人民防空法对侵占人防工程怎么处罚"  # not 行政处罚法
     assert conv.focus_law == CIVIL_AIR  # the answer quoted 人民防空法, so the focus moved
 
 
@@ -430,10 +430,9 @@ def test_followup_that_year_and_topic_are_carried_over():
     conv2.record("人防工程被侵占，依据哪条处罚？", "……", CIVIL_AIR, "第四十九条")
     ans = svc.ask("对单位最多能罚多少？", conv2)
     assert retriever.calls[-1] == {
-        "query": "人防工程被侵占，对单位最多能罚多少？",
+        "query": f"《{CIVIL_AIR}》人防工程被侵占，对单位最多能罚多少？",
         "k": 8,
         "filters": None,
-        "laws": [CIVIL_AIR],
     }
     assert "一万元至五万元" in ans.answer
 
