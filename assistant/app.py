@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
     from assistant.citations import CitationResolver, CiteResult
     from assistant.documents import Hit
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
-    from assistant.qa import AnswerService
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -47,14 +47,28 @@ class Assistant:
     closers: list[Any] = field(default_factory=list)
 
     # Knowledge base -------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files/folders and refresh every index that depends on the store."""
-        report = self.ingestor.ingest_paths(paths, progress)
-        self.refresh()
+    def ingest(
+        self, paths: Iterable[Path | str], progress: Progress | None = None, replace: bool = False
+    ) -> IngestReport:
+        """Ingest files/folders and refresh every index that depends on the store.
+
+        ``replace``: a file replaces the stored document of the same file name even when
+        that one came from another folder.
+        """
+        from assistant.store import StoreError
+
+        report = self.ingestor.ingest_paths(paths, progress, replace=replace)
+        try:
+            self.refresh()
+        except StoreError as exc:
+            report.error = report.error or str(exc)
         return report
 
-    def import_laws(self, profile: str, progress: Progress | None = None) -> IngestReport:
-        """Import a law profile (``default``, ``renfang``, ``all`` …) from the law library."""
+    def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
+        """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
+
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
         return report
@@ -96,7 +110,11 @@ class Assistant:
             llm_label = "离线模式：摘录式回答"
         else:
             llm_label = f"大模型：{llm.backend}/{llm.model or llm.gguf_path or ''}"
-        store = f"Chroma 服务 {self.settings.chroma.host}" if self.settings.chroma.host else "本地 Chroma"
+        store = (
+            f"Chroma 服务 {self.settings.chroma.host}"
+            if self.settings.chroma.host
+            else "本地 Chroma"
+        )
         return f"向量模型：{emb} ｜ {llm_label} ｜ 知识库：{store}，{self.store.count()} 个片段"
 
     def close(self) -> None:
@@ -113,16 +131,18 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
+    from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
     from assistant.citations import CitationResolver
     from assistant.config import load_settings
+    from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
-    from assistant.qa import AnswerService
+    from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
     from assistant.store import make_store
 
@@ -137,19 +157,40 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
-    retriever = HybridRetriever(store, settings.retrieval, names, prior=_profile_laws(lawlib, settings))
+    retriever = HybridRetriever(
+        store,
+        settings.retrieval,
+        names,
+        prior=_profile_laws(lawlib, settings),
+        reranker=make_reranker(settings.rerank),
+        rerank_top_n=settings.rerank.top_n,
+        cache_dir=settings.data_dir / "index",
+        office_names=settings.answering.office_names,
+    )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
-        retriever=retriever, resolver=resolver, names=names, embeddings=embeddings, llm=llm
+        retriever=retriever,
+        resolver=resolver,
+        names=names,
+        embeddings=embeddings,
+        llm=llm,
+        settings=settings.answering,
+        backend=settings.embedding.backend,
+        shelf=articles.reports,
+        documents=articles.chunks_of,
     )
+    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
     drafting = DraftingService(
         llm=llm,
+        catalogue=load_catalogue(),
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        embeddings=embeddings,
+        past=_past_paragraphs(retriever),
     )
     return Assistant(
         settings=settings,
@@ -160,7 +201,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         articles=articles,
         resolver=resolver,
         retriever=retriever,
-        ingestor=Ingestor(store, lawlib, names),
+        ingestor=Ingestor(
+            store,
+            lawlib,
+            names,
+            scans=_scan_reader(settings),
+            limits=settings.ingest,
+            law_vectors=settings.law_vectors,
+        ),
         qa=qa,
         drafting=drafting,
         llm=llm,
@@ -176,6 +224,15 @@ def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:
         return []
 
 
+def _scan_reader(settings: Settings) -> Any:
+    """OCR for scanned PDF pages, caching page text under the data folder (None when off)."""
+    from assistant.ingest.scans import ScanReader
+    from assistant.ocr import make_ocr
+
+    engine = make_ocr(settings.ocr)
+    return ScanReader(engine, settings.cache_dir) if engine is not None else None
+
+
 def _exemplar_source(retriever: HybridRetriever):
     """Style exemplars for LLM drafting: passages of past reports about a section."""
 
@@ -183,3 +240,16 @@ def _exemplar_source(retriever: HybridRetriever):
         return [h.text for h in retriever.search(topic, k=k, filters={"doc_type": "report"})]
 
     return exemplars
+
+
+def _past_paragraphs(retriever: HybridRetriever):
+    """Past-report paragraphs for an area, with the report they come from (offline framing wording)."""
+
+    def past(query: str, k: int = 2) -> list[tuple[str, str]]:
+        hits = retriever.search(query, k=k, filters={"doc_type": "report"})
+        return [
+            (h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告"))
+            for h in hits
+        ]
+
+    return past

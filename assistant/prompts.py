@@ -140,3 +140,19 @@ def load_template(relative_path: str, prompts_dir: Path | None = None) -> Templa
     path = _resolve(relative_path, prompts_dir)
     folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
     return Template(relative_path, path.read_text(encoding="utf-8"), folder.resolve())
+
+
+def load_yaml(relative_path: str, prompts_dir: Path | None = None) -> dict[str, Any]:
+    """Load a data file under ``prompts/`` (a phrase library, the report structure) as a mapping.
+
+    Raises:
+        PromptError: The file is missing, not YAML, or not a mapping.
+    """
+    path = _resolve(relative_path, prompts_dir)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PromptError(f"文件格式错误：{path}：{exc}") from exc
+    if not isinstance(data, dict):
+        raise PromptError(f"文件内容应为“键: 值”的映射：{path}")
+    return data

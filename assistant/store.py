@@ -7,6 +7,7 @@ Writes are batched so a long ingest is saved as it goes and can resume.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from assistant.config import Settings
 
 _READ_BATCH = 5000
+_GENERATION = "generation"  # collection metadata key bumped on every write (see fingerprint)
+# Below Chroma's maximum batch size (5461 on the embedded client).
+_PRECOMPUTED_BATCH = 2000
 
 
 class StoreError(RuntimeError):
@@ -57,10 +61,13 @@ def build_where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
 class KnowledgeStore:
     """Chunks with embeddings and metadata, plus the few queries the app needs."""
 
-    def __init__(self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64) -> None:
+    def __init__(
+        self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64, where: str = ""
+    ) -> None:
         self.vectorstore = vectorstore
         self.embeddings = embeddings
         self.write_batch = write_batch
+        self.where = where  # shown in connection errors, e.g. "127.0.0.1:8000"
 
     @property
     def _collection(self) -> Any:
@@ -68,14 +75,16 @@ class KnowledgeStore:
 
     def count(self) -> int:
         """Number of stored chunks."""
-        return self._collection.count()
+        with _translated(self):
+            return self._collection.count()
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are already stored (used to resume and to skip duplicates)."""
         found: set[str] = set()
-        for i in range(0, len(ids), _READ_BATCH):
-            got = self._collection.get(ids=list(ids[i : i + _READ_BATCH]), include=[])
-            found.update(got["ids"])
+        with _translated(self):
+            for i in range(0, len(ids), _READ_BATCH):
+                got = self._collection.get(ids=list(ids[i : i + _READ_BATCH]), include=[])
+                found.update(got["ids"])
         return found
 
     def add(
@@ -84,18 +93,29 @@ class KnowledgeStore:
         metadatas: Sequence[dict[str, Any]],
         ids: Sequence[str],
         on_batch: Any = None,
+        vectors: Sequence[list[float]] | None = None,
     ) -> int:
-        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write."""
+        """Embed and write chunks in batches; ``on_batch(n)`` is called after each write.
+
+        With ``vectors`` (precomputed, aligned with ``texts``) nothing is embedded, and the
+        batches are larger because a write then costs only Chroma's indexing.
+        """
         written = 0
-        for i in range(0, len(texts), self.write_batch):
-            batch_texts = list(texts[i : i + self.write_batch])
-            vectors = self.embeddings.embed_documents(batch_texts)
-            self._collection.upsert(
-                ids=list(ids[i : i + self.write_batch]),
-                documents=batch_texts,
-                metadatas=[_clean_meta(m) for m in metadatas[i : i + self.write_batch]],
-                embeddings=vectors,
-            )
+        step = self.write_batch if vectors is None else _PRECOMPUTED_BATCH
+        for i in range(0, len(texts), step):
+            batch_texts = list(texts[i : i + step])
+            if vectors is None:
+                batch_vectors = self.embeddings.embed_documents(batch_texts)
+            else:
+                batch_vectors = list(vectors[i : i + step])
+            with _translated(self):
+                self._collection.upsert(
+                    ids=list(ids[i : i + step]),
+                    documents=batch_texts,
+                    metadatas=[_clean_meta(m) for m in metadatas[i : i + step]],
+                    embeddings=batch_vectors,
+                )
+            self._bump_generation()
             written += len(batch_texts)
             if on_batch:
                 on_batch(len(batch_texts))
@@ -106,9 +126,18 @@ class KnowledgeStore:
         if ids is None and not where:
             raise ValueError("delete 需要 ids 或 where 条件")
         targets = list(ids) if ids is not None else self.ids(where)
-        for i in range(0, len(targets), _READ_BATCH):
-            self._collection.delete(ids=targets[i : i + _READ_BATCH])
+        with _translated(self):
+            for i in range(0, len(targets), _READ_BATCH):
+                self._collection.delete(ids=targets[i : i + _READ_BATCH])
+        if targets:
+            self._bump_generation()
         return len(targets)
+
+    def first_metadata(self, where: dict[str, Any]) -> dict[str, Any] | None:
+        """Metadata of one chunk matching ``where`` (None when nothing matches)."""
+        with _translated(self):
+            got = self._collection.get(where=build_where(where), include=["metadatas"], limit=1)
+        return dict(got["metadatas"][0] or {}) if got["ids"] else None
 
     def ids(self, where: dict[str, Any] | None = None) -> list[str]:
         """Ids of the chunks matching a filter (all when ``where`` is None)."""
@@ -121,6 +150,32 @@ class KnowledgeStore:
             got = self._collection.get(ids=part, include=["metadatas"])
             metas = [{**(m or {}), **changes} for m in got["metadatas"]]
             self._collection.update(ids=got["ids"], metadatas=metas)
+        if ids:
+            self._bump_generation()
+
+    def fingerprint(self) -> str:
+        """Cheap identity of the stored content: changes with every write through this class.
+
+        A generation counter kept in the collection's own metadata (so every client of a shared
+        Chroma server sees it) plus the chunk count (which catches writes by other programs).
+        """
+        with _translated(self):
+            meta = self._fresh_collection().metadata or {}
+            count = self._collection.count()
+        return f"g{int(meta.get(_GENERATION, 0))}-n{count}-{meta.get('embedding', '')}"
+
+    def _fresh_collection(self) -> Any:
+        client = self.vectorstore._client
+        return client.get_collection(self._collection.name)
+
+    def _bump_generation(self) -> None:
+        with _translated(self):
+            meta = dict(self._fresh_collection().metadata or {})
+            # The distance function lives in the collection's configuration; Chroma refuses
+            # to see ``hnsw:*`` keys again in a metadata update.
+            meta = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
+            meta[_GENERATION] = int(meta.get(_GENERATION, 0)) + 1
+            self._collection.modify(metadata=meta)
 
     def iter_chunks(
         self,
@@ -134,9 +189,10 @@ class KnowledgeStore:
             include.append("embeddings")
         offset = 0
         while True:
-            got = self._collection.get(
-                where=build_where(where), include=include, limit=_READ_BATCH, offset=offset
-            )
+            with _translated(self):
+                got = self._collection.get(
+                    where=build_where(where), include=include, limit=_READ_BATCH, offset=offset
+                )
             if not got["ids"]:
                 return
             n = len(got["ids"])
@@ -167,6 +223,32 @@ class KnowledgeStore:
         ):
             out.append((StoredChunk(cid, text or "", dict(meta or {})), 1.0 - float(dist)))
         return out
+
+
+@contextmanager
+def _translated(store: KnowledgeStore) -> Iterator[None]:
+    """Turn a lost connection to a Chroma server into a :class:`StoreError` in Chinese."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        if not _is_connection_error(exc):
+            raise
+        where = f"（{store.where}）" if store.where else ""
+        raise StoreError(
+            f"向量数据库{where}连接中断：请确认 Chroma 服务正在运行后重试；已完成的部分已保存，重试时会自动跳过"
+        ) from exc
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ConnectionError) or type(exc).__module__.split(".")[0] in ("httpx", "httpcore"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
@@ -205,4 +287,5 @@ def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
             "请改回原模型，或换一个 chroma.collection / data_dir 重新建立知识库。"
         )
     vs = Chroma(client=client, collection_name=cfg.collection, embedding_function=embeddings)
-    return KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch)
+    where = f"{cfg.host}:{cfg.port}" if cfg.host else ""
+    return KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch, where=where)

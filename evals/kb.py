@@ -42,7 +42,7 @@ def eval_assistant(profile: str = "default", cache: Path = DEFAULT_CACHE, quiet:
     return asst
 
 
-def load_dataset(name: str) -> dict:
+def load_yamlset(name: str) -> dict:
     """Load evals/datasets/<name>.yaml."""
     import yaml
 

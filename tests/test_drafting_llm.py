@@ -13,7 +13,7 @@ def _replies(draft, edit=None):
     """One scripted reply per section: the template text, lightly reworded, optionally edited."""
     out = []
     for s in draft.sections:
-        text = s.heading + "\n" + s.text.replace("坚持以习近平", "始终坚持以习近平")
+        text = s.heading + "\n" + ("经认真总结，" + s.text if s.key == "opening" else s.text)
         if edit and s.key in edit:
             text = edit[s.key](text)
         out.append(AIMessage(content=text))
@@ -31,10 +31,10 @@ def test_faithful_model_output_is_used_and_exemplars_requested():
 
     llm = GenericFakeChatModel(messages=iter(_replies(offline)))
     draft = DraftingService(llm=llm, exemplars=exemplars).draft(facts, mode="llm")
-    assert draft.section("opening").text.startswith("2023年，示例区人民防空办公室始终坚持以习近平")
+    assert draft.section("opening").text.startswith("经认真总结，2023年，示例区人民防空办公室")
     # The repeated heading line was stripped from the model output.
     assert not draft.section("measures").text.startswith("一、")
-    assert draft.warnings == []
+    assert not any("大模型" in w for w in draft.warnings)
     assert topics[0] == "开头段" and topics[1] == "一、2023年推进法治政府建设的主要举措和成效"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.drafting import (
@@ -51,13 +53,22 @@ def test_house_style_layout():
     assert draft.title == "示例区人民防空办公室2023年法治政府建设年度情况报告"
     assert [s.heading for s in draft.sections[1:]] == HEADINGS_2023
     measures = draft.section("measures").paragraphs
-    assert measures[0] == "（一）健全依法决策机制"
-    assert "1.利用宪法宣传日、防空警报试鸣日开展人防法治宣传。" in measures
-    # 维护维修 is in no measure text: framed as a sentence in a closing block.
-    assert measures[-2:] == ["（六）其他工作情况", "全年，完成工程维护维修20处。"]
+    # （一）group headings and numbered items, both in the two-clause form.
+    assert re.fullmatch(r"（一）[^，。]+，[^，。]+", measures[0])
+    items = [p for p in measures if re.match(r"^\d+\.", p)]
+    assert len(items) == len(facts.measures)
+    assert all(re.match(r"^\d+\.[^，。]{3,18}，[^，。]{3,18}。", p) for p in items)
+    # The staff's sub-points stay verbatim inside their item.
+    assert any("利用宪法宣传日、防空警报试鸣日开展人防法治宣传。" in p for p in items)
+    # 维护维修 is in no measure text: it joins an item as a sentence, never a dump list.
+    assert "全年，完成工程维护维修20处。" in draft.section("measures").text
+    assert "其他工作情况" not in draft.text()
     shortcomings = draft.section("shortcomings").paragraphs
     assert shortcomings[1].startswith("一是执法力量不足") and shortcomings[2].startswith("二是")
     assert draft.section("other") is None
+    # Stock wording to confirm is listed in the 起草提示, not marked inline.
+    assert any(w.startswith("三、中以下第一责任人职责为通用表述") for w in draft.warnings)
+    assert "【" not in draft.text()
 
 
 def test_other_section_only_when_given():
@@ -69,19 +80,22 @@ def test_other_section_only_when_given():
 def test_year_over_year_phrases_in_draft():
     facts, previous = case("renfang_small")
     text = Drafter().draft(facts, previous=previous).text()
-    assert "开展行政检查620人次，较上年增长24%" in text
-    assert "罚款1.2万元，较上年增长118%" in text  # 1.2万元 vs 5500元
-    assert "解决率达到92%，较上年提高7个百分点" in text
+    # Only the few largest changes, in natural words, at most one per paragraph.
+    assert "罚款1.2万元，同比增长118%" in text  # 1.2万元 vs 5500元
+    assert "解决率达到92%，同比提高7个百分点" in text
+    assert "较上年" not in text
+    assert 1 <= text.count("同比") <= 3
+    assert "620人次，同比" not in text  # same paragraph as the larger 罚款 change
 
 
 def test_compare_table_and_chart(tmp_path):
     facts, previous = case("renfang_small")
     rows = {c.indicator: c for c in compare(previous, facts)}
-    assert rows["行政检查"].change_pct == 24 and rows["行政检查"].phrase == "较上年增长24%"
-    assert rows["办公会"].phrase == "较上年减少4%"
+    assert rows["行政检查"].change_pct == 24 and rows["行政检查"].phrase == "同比增长24%"
+    assert rows["办公会"].phrase == "同比下降4%"
     assert rows["响应率"].phrase == "与上年持平"
     table = comparison_table_markdown(list(rows.values()), 2022, 2023)
-    assert "| 行政检查 | 500余人次 | 620人次 | 较上年增长24% |" in table
+    assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in table
     png = comparison_chart(list(rows.values()), tmp_path / "chart.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -139,7 +153,7 @@ def test_regenerate_one_section_keeps_the_others():
     draft.sections[1].text += "\n（人工补充的一段。）"
     changed = facts.model_copy(update={"next_year_plans": ["推进执法规范化建设", "开展普法宣传"]})
     new = service.regenerate(draft, 4, changed)
-    assert "2.开展普法宣传。" in new.section("plans").paragraphs
+    assert any(p.startswith("2.") and "开展普法宣传。" in p for p in new.section("plans").paragraphs)
     assert new.section("measures").text.endswith("（人工补充的一段。）")
     assert [s.key for s in new.sections] == [s.key for s in draft.sections]
     with pytest.raises(ValueError, match="没有第“9”部分"):

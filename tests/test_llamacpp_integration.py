@@ -45,7 +45,7 @@ def llm(gguf):
 
 
 def test_llamacpp_answers_through_the_service_with_guards(llm):
-    from assistant.qa import AnswerService
+    from assistant.answering import AnswerService
 
     hits = [article_hit(PUNISH, 33), article_hit(PUNISH, 32), report_hit()]
     svc = AnswerService(ListRetriever(hits), FakeResolver(), FakeNames(), None, llm)

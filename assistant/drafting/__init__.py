@@ -24,10 +24,11 @@ from assistant.drafting.facts import (
 )
 from assistant.drafting.markdown import export_markdown
 from assistant.drafting.service import DraftingService
+from assistant.drafting.structure import ReportStructure, load_structure
 
 __all__ = [
     "SECTION_KEYS", "CheckWarning", "Comparison", "Draft", "DraftSection", "Drafter", "DraftingService",
-    "Facts", "FactsError", "Measure", "check_draft", "compare", "comparison_chart",
+    "Facts", "FactsError", "Measure", "ReportStructure", "load_structure", "check_draft", "compare", "comparison_chart",
     "comparison_table_markdown", "export_docx", "export_markdown", "extract_facts", "facts_from_dict",
     "facts_to_yaml", "load_facts", "next_year_facts", "section_key",
 ]

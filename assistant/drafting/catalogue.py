@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -101,15 +100,10 @@ def _build(entry: dict) -> Indicator:
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
-    """Read an indicator catalogue YAML file (the built-in one by default)."""
-    if path is None:
-        return _default_catalogue()
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return Catalogue([_build(e) for e in data["indicators"]])
+    """Read an indicator catalogue YAML file (the built-in one by default).
 
-
-@lru_cache(maxsize=1)
-def _default_catalogue() -> Catalogue:
-    # Cached: the catalogue is read-only and compiled regexes are reused by every draft.
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    Not cached: :func:`assistant.app.build_assistant` builds it once and hands it to the drafting
+    service, the checks, the facts model and the UI.
+    """
+    data = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
     return Catalogue([_build(e) for e in data["indicators"]])

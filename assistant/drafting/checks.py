@@ -13,15 +13,10 @@ from assistant.drafting.compare import CHANGE_RE
 from assistant.drafting.draft import Draft
 from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures, number_values, parse_quantity
+from assistant.drafting.structure import ReportStructure, load_structure
 
 Verify = Callable[[str], list]
 
-REQUIRED = (
-    ("measures", "一", ("举措", "成效")),
-    ("shortcomings", "二", ("不足",)),
-    ("responsible", "三", ("第一责任人",)),
-    ("plans", "四", ("安排",)),
-)
 # Regulations replaced by a newer one under a different name; citing the old one is a mistake.
 SUPERSEDED = {
     "信访条例": "信访工作条例",
@@ -53,16 +48,17 @@ def _text(draft: Draft | str) -> str:
     return draft.text() if isinstance(draft, Draft) else str(draft)
 
 
-def check_structure(text: str) -> list[CheckWarning]:
+def check_structure(text: str, structure: ReportStructure | None = None) -> list[CheckWarning]:
     """Required parts 一 to 四 present, each once and in order."""
+    structure = structure or load_structure()
     out, last, last_label = [], -1, ""
     lines = text.split("\n")
-    for _key, numeral, words in REQUIRED:
-        pattern = re.compile(rf"^\s*{numeral}、.*(?:{'|'.join(words)})")
-        index = next((i for i, ln in enumerate(lines) if pattern.match(ln)), None)
-        label = f"“{numeral}、”部分"
+    for spec in structure.required:
+        index = next((i for i, ln in enumerate(lines)
+                      if ln.strip().startswith(f"{spec.numeral}、") and structure.heading_key(ln) == spec.key), None)
+        label = f"“{spec.numeral}、”部分"
         if index is None:
-            out.append(CheckWarning("section_missing", f"缺少必备的{label}（{'、'.join(words)}）"))
+            out.append(CheckWarning("section_missing", f"缺少必备的{label}（{spec.label[2:]}）"))
             continue
         if index < last:
             out.append(CheckWarning("section_order", f"{label}应位于{last_label}之后"))
@@ -96,11 +92,11 @@ def entered_figures(facts: Facts, catalogue: Catalogue) -> list[tuple[str, str]]
     return figures
 
 
-def check_coverage(text: str, facts: Facts) -> list[CheckWarning]:
+def check_coverage(text: str, facts: Facts, catalogue: Catalogue | None = None) -> list[CheckWarning]:
     """Every entered figure appears, literally or as the same amount (1.2万元 = 12000元)."""
     draft_figures = [q for _, _, q in find_figures(text)]
     out, seen = [], set()
-    for where, figure in entered_figures(facts, load_catalogue()):
+    for where, figure in entered_figures(facts, catalogue or load_catalogue()):
         if figure in seen or figure in text:
             continue
         seen.add(figure)
@@ -130,6 +126,16 @@ def invented_numbers(text: str, facts: Facts) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def check_conflicts(text: str, facts: Facts, catalogue: Catalogue | None = None,
+                    structure: ReportStructure | None = None) -> list[CheckWarning]:
+    """An indicator stated with two values, or with another value than the facts give."""
+    from assistant.drafting.figures import FigureCheck
+
+    check = FigureCheck(catalogue or load_catalogue(), structure or load_structure())
+    return [CheckWarning("figure_conflict", f"同一指标出现不同数值（{c}），请核实后保留一个")
+            for c in check.conflicts(text, facts)]
+
+
 def check_superseded(text: str) -> list[CheckWarning]:
     """Citations of regulations that have been replaced, e.g. 《信访条例》 -> 《信访工作条例》."""
     out = []
@@ -149,12 +155,19 @@ def check_citations(text: str, verify: Verify) -> list[CheckWarning]:
     return out
 
 
-def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None) -> list[CheckWarning]:
-    """All checks on a draft (a :class:`Draft` or its plain text)."""
+def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None,
+                catalogue: Catalogue | None = None, structure: ReportStructure | None = None
+                ) -> list[CheckWarning]:
+    """All checks on a draft (a :class:`Draft` or its plain text).
+
+    ``catalogue`` and ``structure`` are the ones built once by the drafting service; they are
+    loaded from their files only when a caller (a test, an eval) gives none.
+    """
     text = _text(draft)
-    warnings = check_structure(text) + check_coverage(text, facts)
+    warnings = check_structure(text, structure) + check_coverage(text, facts, catalogue)
     for n in invented_numbers(text, facts):
         warnings.append(CheckWarning("figure_invented", f"草稿中的数字“{n}”在填写的材料中找不到，请核实或删除"))
+    warnings += check_conflicts(text, facts, catalogue, structure)
     warnings += check_superseded(text)
     if verify is not None:
         warnings += check_citations(text, verify)

@@ -13,7 +13,11 @@ from assistant.drafting.numbers import format_number
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei")
 # Phrases the drafter adds itself; the invented-figure check skips them.
-CHANGE_RE = re.compile(r"较上年(?:增长|减少|提高|降低)\d+(?:\.\d+)?(?:%|个百分点)|与上年持平")
+CHANGE_RE = re.compile(r"(?:较上年|同比)(?:增长|减少|提高|降低|下降)\d+(?:\.\d+)?(?:%|个百分点)|与上年持平")
+# A change a writer mentions in the prose: at least this many percent (rates: percentage points).
+NOTABLE_PCT = 10.0
+NOTABLE_POINTS = 3.0
+NOTABLE_LIMIT = 3
 
 
 @dataclass
@@ -35,14 +39,14 @@ def _phrase(prev: float, cur: float, unit: str) -> tuple[float | None, str]:
         diff = round(cur - prev, 1)
         if diff == 0:
             return 0.0, "与上年持平"
-        word = "提高" if diff > 0 else "降低"
-        return diff, f"较上年{word}{format_number(abs(diff))}个百分点"
+        word = "提高" if diff > 0 else "下降"
+        return diff, f"同比{word}{format_number(abs(diff))}个百分点"
     if prev == 0:
         return None, ""
     pct = round((cur - prev) / prev * 100)
     if pct == 0:
         return 0.0, "与上年持平"
-    return float(pct), f"较上年{'增长' if pct > 0 else '减少'}{abs(pct)}%"
+    return float(pct), f"同比{'增长' if pct > 0 else '下降'}{abs(pct)}%"
 
 
 def compare(previous: Facts, current: Facts, catalogue: Catalogue | None = None) -> list[Comparison]:
@@ -116,6 +120,44 @@ def comparison_chart(comparisons: list[Comparison], path: Path | str, title: str
         fig.savefig(path, format="png")
         plt.close(fig)
     return path
+
+
+def notable(comparisons: list[Comparison], limit: int = NOTABLE_LIMIT) -> list[Comparison]:
+    """The few changes a writer would mention: the largest ones above the threshold."""
+    def size(c: Comparison) -> float:
+        if c.change_pct is None:
+            return 0.0
+        return abs(c.change_pct) / (NOTABLE_POINTS if c.unit == "%" else NOTABLE_PCT)
+
+    ranked = sorted((c for c in comparisons if size(c) >= 1), key=size, reverse=True)
+    return ranked[:limit]
+
+
+def weave_changes(text: str, comparisons: list[Comparison], catalogue: Catalogue,
+                  limit: int = NOTABLE_LIMIT) -> str:
+    """Add ``同比增长24%`` after the first mention of each notable change (idempotent).
+
+    Only the few largest changes are mentioned, in natural words, at most one per paragraph;
+    every change is in the 主要指标对比表 attached to the report.
+    """
+    from assistant.drafting.numbers import parse_quantity
+
+    for c in notable(comparisons, len(comparisons)):
+        if text.count("同比") >= limit:
+            break
+        ind = catalogue.get(c.indicator)
+        current = parse_quantity(c.current)
+        if not c.phrase or ind is None or current is None or c.phrase in text:
+            continue
+        hit = next((h for h in ind.find_all(text) if h[2].same_as(current)), None)
+        if hit is None:
+            continue
+        line_start = text.rfind("\n", 0, hit[0]) + 1
+        line_end = text.find("\n", hit[1])
+        if "同比" in text[line_start:line_end if line_end >= 0 else len(text)]:
+            continue
+        text = text[:hit[1]] + change_suffix(text, hit[1], c.phrase) + text[hit[1]:]
+    return text
 
 
 def change_suffix(text: str, end: int, phrase: str) -> str:

@@ -140,7 +140,20 @@ def _page_numbers(doc: Any) -> None:
         _add_runs(p, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
 
 
-def export_docx(draft: Draft, path: Path | str, fonts: Any = None) -> Path:
+def _attach_table(doc: Any, draft: Draft, comparisons: list, body_font: str) -> None:
+    from assistant.drafting.attachment import add_comparison_table
+
+    def write(paragraph: Any, text: str, bold: bool) -> None:
+        run = paragraph.add_run(text)
+        run.bold = bold
+        set_font(run, body_font, BODY_PT - 2)
+
+    year = getattr(draft.facts, "year", None)
+    add_comparison_table(doc, comparisons, year - 1 if year else None, year, write)
+
+
+def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
+                comparisons: list | None = None) -> Path:
     """Write the draft as a .docx file in GB/T 9704 layout.
 
     Args:
@@ -148,6 +161,7 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None) -> Path:
         path: Target file (parent folders are created).
         fonts: Object with ``title_font``, ``body_font``, ``heading1_font``, ``heading2_font``
             (e.g. ``assistant.config.ExportSettings``); missing ones use the 公文 defaults.
+        comparisons: Year-on-year rows; when given, the 主要指标对比表 is attached after the body.
     """
     names = _font_names(fonts)
     doc = Document()
@@ -173,6 +187,8 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None) -> Path:
                 _outline(p, 2)
             else:
                 _add_runs(p, text, names["body_font"], BODY_PT)
+    if comparisons:
+        _attach_table(doc, draft, comparisons, names["body_font"])
     _page_numbers(doc)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,20 +6,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-# Mandated order of a 法治政府建设年度情况报告; "other" (五、) only when there is something to report.
-SECTION_KEYS = ("opening", "measures", "shortcomings", "responsible", "plans", "other")
-SECTION_LABELS = {
-    "opening": "开头段",
-    "measures": "一、主要举措和成效",
-    "shortcomings": "二、存在的不足和原因",
-    "responsible": "三、第一责任人履职情况",
-    "plans": "四、下一年度主要安排",
-    "other": "五、其他需要报告的情况",
-}
+# Keys of the parts in mandated order; labels, headings and keywords are in the structure file.
+from assistant.drafting.structure import SECTION_KEYS, ReportStructure, load_structure
+
 SUBHEADING_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
-def section_key(ref: str | int) -> str:
+def section_key(ref: str | int, structure: ReportStructure | None = None) -> str:
     """Section key from a key, a part number (0 = opening, 1 = 一 … 5 = 五) or a Chinese numeral.
 
     Raises:
@@ -33,7 +26,8 @@ def section_key(ref: str | int) -> str:
     if index is None and text.isdigit():
         index = int(text)
     if index is None or not 0 <= index < len(SECTION_KEYS):
-        choices = "、".join(f"{i}（{SECTION_LABELS[k]}）" for i, k in enumerate(SECTION_KEYS))
+        labels = (structure or load_structure()).labels
+        choices = "、".join(f"{i}（{labels[k]}）" for i, k in enumerate(SECTION_KEYS))
         raise ValueError(f"没有第“{ref}”部分，可选：{choices}")
     return SECTION_KEYS[index]
 
@@ -60,6 +54,10 @@ class Draft:
     sections: list[DraftSection]
     warnings: list[str] = field(default_factory=list)
     facts: Any = None
+    # Last year's facts (update mode, UI pre-fill): the figure check flags carried figures.
+    previous: Any = None
+    # Warnings produced by the final checks; recomputed whenever the text changes.
+    checked: list[str] = field(default_factory=list)
 
     def section(self, key: str) -> DraftSection | None:
         """The section with this key, if present."""
@@ -69,7 +67,7 @@ class Draft:
         """Copy of the draft with one section replaced (or inserted in mandated order)."""
         sections = [s for s in self.sections if s.key != new.key] + [new]
         sections.sort(key=lambda s: SECTION_KEYS.index(s.key))
-        return replace(self, sections=sections, warnings=list(self.warnings))
+        return replace(self, sections=sections, warnings=list(self.warnings), checked=list(self.checked))
 
     def text(self) -> str:
         """Plain text of the whole report (title, headings, paragraphs)."""

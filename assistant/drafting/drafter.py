@@ -1,7 +1,10 @@
-"""Drafting a report section by section: templates offline, or a chat model checked against the facts.
+"""Drafting a report: offline composition from facts, or a chat model checked against the facts.
 
-A model's section is accepted only when it keeps every figure of the template text and adds no
-number of its own; otherwise the template text is used and a warning says why.
+Offline, :class:`~assistant.drafting.compose.Composer` writes the whole first draft (structure,
+two-clause headings, phrase-library wording, the staff's figures verbatim). In LLM mode the
+composed section is the model's reference and the phrase library its guidance; a model's section
+is accepted only when it keeps every figure of the composed text and adds no number of its own,
+otherwise the composed text is used and a warning says why.
 """
 
 from __future__ import annotations
@@ -13,18 +16,23 @@ from typing import Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
-from assistant.drafting.compare import Comparison, compare
-from assistant.drafting.draft import SECTION_KEYS, SECTION_LABELS, Draft, DraftSection
+from assistant.drafting.compare import Comparison, compare, weave_changes
+from assistant.drafting.compose import Composer, Composition
+from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts
+from assistant.drafting.figures import FigureCheck
 from assistant.drafting.numbers import find_figures
-from assistant.drafting.offline import OfflineWriter
+from assistant.drafting.offline import OfflineWriter, annotate_changes
+from assistant.drafting.pastwording import PastSearch
+from assistant.drafting.phrases import PhraseLibrary, guidance, load_phrases
+from assistant.drafting.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
 
 Exemplars = Callable[[str], list[str]]
 MODES = ("offline", "llm")
 
 
-def section_facts_text(key: str, facts: Facts) -> str:
+def section_facts_text(key: str, facts: Facts, structure: ReportStructure | None = None) -> str:
     """The facts one section is written from, as a plain list for the prompt."""
     if key == "opening":
         return f"- 单位：{facts.organization}\n- 年度：{facts.year}年"
@@ -34,8 +42,7 @@ def section_facts_text(key: str, facts: Facts) -> str:
             lines.append(f"- 领域“{m.area}”：{m.text}".rstrip("："))
             lines += [f"  - {item}" for item in m.items]
         return "\n".join(lines)
-    items = {"shortcomings": facts.shortcomings, "responsible": facts.first_responsible_person,
-             "plans": facts.next_year_plans, "other": facts.other}[key]
+    items = getattr(facts, (structure or load_structure()).section(key).facts_field)
     return "\n".join(f"- {x}" for x in items)
 
 
@@ -68,31 +75,41 @@ class Drafter:
         catalogue: indicator catalogue (built-in by default).
         prompt_name: chat prompt under ``prompts/`` for one section.
         prompts_dir: alternative ``prompts/`` folder (tests, evals).
+        embeddings: LangChain ``Embeddings`` for classifying measures into areas (optional).
+        past: knowledge-base search for past-report paragraphs lending framing wording (optional).
+        phrases: phrase library (``prompts/drafting/phrases_v1.yaml`` by default).
     """
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
-                 catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v1",
-                 prompts_dir: Path | None = None, template_version: str = "v1"):
+                 catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v2",
+                 prompts_dir: Path | None = None, template_version: str = "v1", embeddings: Any = None,
+                 past: PastSearch | None = None, phrases: PhraseLibrary | None = None):
         self.llm = llm
         self.exemplars = exemplars
         self.verify = verify
         self.catalogue = catalogue or load_catalogue()
         self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
+        self.structure = self.writer.structure
+        self.figures = FigureCheck(self.catalogue, self.structure)
+        self.phrases = phrases or load_phrases(template_version, prompts_dir)
+        self.composer = Composer(self.phrases, embeddings, self.catalogue, past, self.writer)
         self.prompt_name = prompt_name
         self.prompts_dir = prompts_dir
 
     def draft(self, facts: Facts, mode: str = "offline", previous: Facts | None = None) -> Draft:
-        """Draft the whole report; ``previous`` (last year's facts) adds 较上年… phrases."""
+        """Draft the whole report; ``previous`` (last year's facts) mentions the few notable changes (同比增长24%)."""
+        if mode not in MODES:
+            raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
         comparisons = compare(previous, facts, self.catalogue) if previous else None
-        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        composed = self.composer.compose(facts)
         warnings = list(facts.warnings)
         sections = []
-        for key in keys:
-            section, notes = self.section(key, facts, mode, comparisons)
+        for base in composed.draft.sections:
+            section, notes = self._from_composed(base, facts, mode, comparisons, composed)
             sections.append(section)
             warnings += notes
-        draft = Draft(self.writer.title(facts), sections, warnings, facts)
-        return self.finish(draft, facts)
+        draft = Draft(composed.draft.title, sections, warnings + composed.notes, facts)
+        return self.finish(draft, facts, previous)
 
     def section(self, key: str, facts: Facts, mode: str = "offline",
                 comparisons: list[Comparison] | None = None) -> tuple[DraftSection, list[str]]:
@@ -101,24 +118,32 @@ class Drafter:
             raise ValueError(f"未知的起草方式“{mode}”，可选：offline（模板）、llm（大模型）")
         if key == "other" and not facts.other:
             raise ValueError("“other”（五、其他需要报告的情况）没有填写内容，无法生成该部分")
-        offline = self.writer.section(key, facts, comparisons)
+        composed = self.composer.compose(facts)
+        return self._from_composed(composed.draft.section(key), facts, mode, comparisons, composed)
+
+    def _from_composed(self, base: DraftSection, facts: Facts, mode: str,
+                       comparisons: list[Comparison] | None,
+                       composed: Composition) -> tuple[DraftSection, list[str]]:
+        offline = base
+        if base.key == "measures" and comparisons:
+            offline = DraftSection(base.key, base.heading, annotate_changes(base.text, comparisons, self.catalogue))
         if mode == "offline":
             return offline, []
         if self.llm is None:
-            return offline, ["未配置大模型，已使用模板起草"] if key == "opening" else []
-        return self._llm_section(offline, facts, comparisons)
+            return offline, ["未配置大模型，已使用模板起草"] if base.key == "opening" else []
+        return self._llm_section(offline, facts, comparisons, composed.areas)
 
-    def _llm_section(self, offline: DraftSection, facts: Facts,
-                     comparisons: list[Comparison] | None) -> tuple[DraftSection, list[str]]:
-        label = SECTION_LABELS[offline.key]
+    def _llm_section(self, offline: DraftSection, facts: Facts, comparisons: list[Comparison] | None,
+                     areas: list[str] | None = None) -> tuple[DraftSection, list[str]]:
+        label = self.structure.labels[offline.key]
         prompt = load_prompt(self.prompt_name, self.prompts_dir)
-        facts_text = section_facts_text(offline.key, facts)
+        facts_text = section_facts_text(offline.key, facts, self.structure)
         if comparisons and offline.key == "measures":
             facts_text += "\n" + "\n".join(f"- {c.label}{c.phrase}" for c in comparisons if c.phrase)
         messages = prompt.messages(
             organization=facts.organization, year=facts.year, next_year=facts.year + 1,
             heading=offline.heading, section_label=label, facts_text=facts_text,
-            reference=offline.text,
+            reference=offline.text, guidance=guidance(offline.key, self.phrases, areas),
             exemplars=self.exemplars(offline.heading or label) if self.exemplars else [],
         )
         try:
@@ -139,11 +164,29 @@ class Drafter:
             return offline, [f"{label}：大模型输出{'；'.join(problems)}，已改用模板文本"]
         return DraftSection(offline.key, offline.heading, text), []
 
-    def finish(self, draft: Draft, facts: Facts) -> Draft:
-        """Run the final checks and append their messages to the draft's warnings."""
-        for w in check_draft(draft, facts, self.verify):
-            if w.message not in draft.warnings:
-                draft.warnings.append(w.message)
+    def check(self, draft: Draft | str, facts: Facts) -> list:
+        """All checks with this drafter's catalogue, structure and citation verifier."""
+        return check_draft(draft, facts, self.verify, self.catalogue, self.structure)
+
+    def finish(self, draft: Draft, facts: Facts, previous: Facts | None = None) -> Draft:
+        """Fix the figures of the final text, run the checks, and list both in the warnings.
+
+        Runs on the text of every mode (offline, update, LLM, edited in the UI). Notes from an
+        earlier run (``draft.checked``) are replaced, so the 起草提示 always matches the text.
+        """
+        previous = previous if previous is not None else draft.previous
+        # apply() returns a new Draft; the caller's draft is never changed.
+        draft, report = self.figures.apply(draft, facts, previous)
+        draft.warnings = [w for w in draft.warnings if w not in draft.checked]
+        draft.facts, draft.previous = facts, previous
+        measures = draft.section("measures")
+        if previous is not None and measures is not None:
+            changes = compare(previous, facts, self.catalogue)
+            measures.text = weave_changes(measures.text, changes, self.catalogue)
+        checked = report.stale + report.conflicts + [w.message for w in self.check(draft, facts)]
+        draft.warnings += [w for w in report.changes if w not in draft.warnings]
+        draft.checked = list(dict.fromkeys(w for w in checked if w not in draft.warnings))
+        draft.warnings += draft.checked
         return draft
 
     def regenerate(self, draft: Draft, key: str, facts: Facts, mode: str = "offline",
@@ -153,8 +196,7 @@ class Drafter:
         section, notes = self.section(key, facts, mode, comparisons)
         new = draft.with_section(section)
         # Check results are recomputed for the new text; notes about other sections are kept.
-        stale = {w.message for w in check_draft(draft, draft.facts or facts, self.verify)}
-        new.warnings = [w for w in draft.warnings
-                        if w not in stale and not w.startswith(SECTION_LABELS[key])] + notes
-        new.facts = facts
-        return self.finish(new, facts)
+        label = self.structure.labels[key]
+        new.warnings = [w for w in draft.warnings if w not in draft.checked and not w.startswith(label)] + notes
+        new.checked = []
+        return self.finish(new, facts, previous if previous is not None else draft.previous)

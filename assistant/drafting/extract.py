@@ -11,8 +11,9 @@ import re
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.facts import Facts, Measure
-from assistant.drafting.numbers import normalize_text
-from assistant.drafting.report import ORDINAL_RE, ParsedReport, ReportSection, parse_report
+from assistant.drafting.report import ParsedReport, ReportSection, parse_report
+from assistant.drafting.structure import ReportStructure
+from assistant.ingest.normalize import repair_report_text
 
 PLACEHOLDER = "（待填写）"
 _ORG_PATTERNS = (
@@ -45,40 +46,47 @@ def _measures(section: ReportSection | None) -> list[Measure]:
     return out
 
 
-def _ordinal_items(section: ReportSection | None) -> list[str]:
-    """一是…/二是… paragraphs (continuation paragraphs joined); else every paragraph."""
+# A list marker that starts a new item even inside a paragraph (after a sentence end).
+_INLINE_MARK = re.compile(r"(?<=[。；])\s*(?=（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|\d{1,2}\s*[.．、](?!\d))")
+_MARK = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是[，：]?|\d{1,2}\s*[.．、](?!\d))\s*")
+
+
+def _list_items(section: ReportSection | None) -> list[str]:
+    """One item per list entry of a part, in order, without its marker.
+
+    Entries are （一）/一是/1. paragraphs, also when several stand in one paragraph (PDF text,
+    text rebuilt from chunks). A marker line without a full stop is a sub-heading: it is joined to
+    the paragraph below it (小标题。正文), or dropped when numbered entries follow. Paragraphs
+    without a marker continue the entry above; an introduction ending in ： is left out.
+    """
     if section is None:
         return []
     items: list[str] = []
-    started = False
-    for p in section.paragraphs:
-        if ORDINAL_RE.match(p):
-            items.append(ORDINAL_RE.sub("", p).strip())
-            started = True
-        elif started:
-            items[-1] += p
-    return items or list(section.paragraphs)
-
-
-def _flatten(section: ReportSection | None) -> list[str]:
-    """Sub-blocks as items: 小标题。正文 for prose blocks, one item per numbered point."""
-    if section is None:
-        return []
-    items = []
-    for block in section.blocks():
-        body = "".join(block.body)
-        if block.heading and body:
-            items.append(f"{block.heading}。{body}")
-        elif body:
-            items.append(body)
-        elif block.heading and not block.items:
-            items.append(block.heading)
-        items.extend(block.items)
+    heading, started = None, False
+    for paragraph in section.paragraphs:
+        for piece in filter(None, (x.strip() for x in _INLINE_MARK.split(paragraph))):
+            m = _MARK.match(piece)
+            body = piece[m.end():].strip() if m else piece
+            if m and "。" not in body and len(body) < 60 and piece.startswith("（"):
+                heading = body
+                continue
+            if m:
+                items.append(body)
+                heading, started = None, True
+            elif heading:
+                items.append(f"{heading}。{body}")
+                heading, started = None, True
+            elif started and items:
+                items[-1] += body
+            elif not body.endswith(("：", ":")):
+                items.append(body)
+    if heading:
+        items.append(heading)
     return items
 
 
 def extract_facts(report_text: str, organization: str | None = None,
-                  catalogue: Catalogue | None = None) -> Facts:
+                  catalogue: Catalogue | None = None, structure: ReportStructure | None = None) -> Facts:
     """Pre-fill facts from a past report's text (plain or PDF-extracted).
 
     Indicators come from part 一 (and the opening); measure areas are the （一）（二） sub-headings
@@ -86,7 +94,7 @@ def extract_facts(report_text: str, organization: str | None = None,
     Missing parts are filled with ``（待填写）`` and listed in ``facts.warnings``.
     """
     catalogue = catalogue or load_catalogue()
-    report = parse_report(report_text)
+    report = parse_report(report_text, structure)
     warnings = []
     org = organization or detect_organization(report)
     if not org:
@@ -95,12 +103,12 @@ def extract_facts(report_text: str, organization: str | None = None,
         warnings.append("未能识别报告年度，请填写 year")
     measures_section = report.section("measures")
     scope = "\n".join(report.opening + (measures_section.paragraphs if measures_section else []))
-    found = catalogue.extract(scope or normalize_text(report_text))
+    found = catalogue.extract(scope or repair_report_text(report_text))
     fields = {
         "measures": _measures(measures_section),
-        "shortcomings": _ordinal_items(report.section("shortcomings")),
-        "first_responsible_person": _flatten(report.section("responsible")),
-        "next_year_plans": _flatten(report.section("plans")),
+        "shortcomings": _list_items(report.section("shortcomings")),
+        "first_responsible_person": _list_items(report.section("responsible")),
+        "next_year_plans": _list_items(report.section("plans")),
     }
     for name, value in fields.items():
         if not value:
@@ -110,7 +118,7 @@ def extract_facts(report_text: str, organization: str | None = None,
         organization=org,
         year=report.year or 2000,
         indicators={k: q.text for k, q in found.items()},
-        other=_flatten(report.section("other")),
+        other=_list_items(report.section("other")),
         **fields,
     )
     facts.warnings = warnings

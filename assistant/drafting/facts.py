@@ -17,14 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.numbers import ARABIC, Quantity, parse_quantity
+from assistant.drafting.structure import ReportStructure, load_structure
 
 MIN_YEAR = 2000
-LIST_SECTIONS = {
-    "shortcomings": "二、存在的不足和原因",
-    "first_responsible_person": "三、第一责任人履职情况",
-    "next_year_plans": "四、下一年度主要安排",
-}
-_KNOWN_FIELDS = {"organization", "year", "indicators", "measures", "other", *LIST_SECTIONS}
+_KNOWN_FIELDS = {"organization", "year", "indicators", "measures", "other", "shortcomings",
+                 "first_responsible_person", "next_year_plans"}
 
 
 class FactsError(ValueError):
@@ -176,7 +173,8 @@ def _check_measures(value: Any, problems: list[str]) -> list[dict]:
     return out
 
 
-def facts_from_dict(data: Any, catalogue: Catalogue | None = None) -> Facts:
+def facts_from_dict(data: Any, catalogue: Catalogue | None = None,
+                    structure: ReportStructure | None = None) -> Facts:
     """Validate raw facts (from YAML, JSON or a form) and build :class:`Facts`.
 
     Raises:
@@ -185,6 +183,7 @@ def facts_from_dict(data: Any, catalogue: Catalogue | None = None) -> Facts:
     if not isinstance(data, dict):
         raise FactsError("事实材料应为“字段: 值”的映射（YAML 或 JSON 对象）")
     catalogue = catalogue or load_catalogue()
+    structure = structure or load_structure()
     problems: list[str] = []
     warnings = [f"未知字段“{k}”已忽略" for k in data if k not in _KNOWN_FIELDS]
     organization = str(data.get("organization") or "").strip()
@@ -194,15 +193,16 @@ def facts_from_dict(data: Any, catalogue: Catalogue | None = None) -> Facts:
     indicators = _check_indicators(data.get("indicators"), catalogue, problems, warnings)
     measures = _check_measures(data.get("measures"), problems)
     lists = {}
-    for name, label in LIST_SECTIONS.items():
+    for spec in structure.sections:
+        name = spec.facts_field
+        if not name or name == "measures":
+            continue
         lists[name] = _as_list(data.get(name), name, problems)
-        if not lists[name]:
-            problems.append(f"“{name}”（{label}）至少需要填写一项")
-    other = _as_list(data.get("other"), "other", problems)
+        if spec.required and not lists[name]:
+            problems.append(f"“{name}”（{spec.label}）至少需要填写一项")
     if problems:
         raise FactsError(problems)
-    facts = Facts(organization=organization, year=year, indicators=indicators, measures=measures,
-                  other=other, **lists)
+    facts = Facts(organization=organization, year=year, indicators=indicators, measures=measures, **lists)
     facts.warnings = warnings + consistency_warnings(facts, catalogue)
     return facts
 
@@ -223,7 +223,8 @@ def consistency_warnings(facts: Facts, catalogue: Catalogue | None = None) -> li
     return warnings
 
 
-def load_facts(path: Path | str, catalogue: Catalogue | None = None) -> Facts:
+def load_facts(path: Path | str, catalogue: Catalogue | None = None,
+               structure: ReportStructure | None = None) -> Facts:
     """Read facts from a YAML or JSON file.
 
     Raises:
@@ -237,7 +238,7 @@ def load_facts(path: Path | str, catalogue: Catalogue | None = None) -> Facts:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise FactsError(f"无法解析 {path.name}：{exc}") from exc
-    return facts_from_dict(data, catalogue)
+    return facts_from_dict(data, catalogue, structure)
 
 
 def facts_to_yaml(facts: Facts, header: str | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.drafting.attachment import TABLE_TITLE
 from assistant.drafting.compare import Comparison, comparison_table_markdown
 from assistant.drafting.draft import Draft
 
@@ -14,7 +15,7 @@ def draft_markdown(draft: Draft, comparisons: list[Comparison] | None = None) ->
     if comparisons:
         year = getattr(draft.facts, "year", None)
         table = comparison_table_markdown(comparisons, year - 1 if year else None, year)
-        text = text.rstrip("\n") + "\n\n## 附：主要指标同比情况\n\n" + table
+        text = text.rstrip("\n") + f"\n\n## 附件：{TABLE_TITLE}\n\n" + table
     return text
 
 

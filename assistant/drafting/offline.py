@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from assistant.drafting.catalogue import Catalogue, Indicator, load_catalogue
-from assistant.drafting.compare import Comparison, change_suffix
-from assistant.drafting.draft import SECTION_KEYS, Draft, DraftSection
+from assistant.drafting.compare import Comparison, weave_changes
+from assistant.drafting.draft import Draft, DraftSection
 from assistant.drafting.facts import Facts, Measure
 from assistant.drafting.report import ORDINAL_RE, cn_numeral
-from assistant.prompts import PROMPTS_DIR, Template, load_template
+from assistant.drafting.structure import load_structure
+from assistant.prompts import load_template
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（\d+）|\(\d+\))\s*")
 
@@ -41,12 +40,7 @@ class OfflineWriter:
         self.catalogue = catalogue or load_catalogue()
         self.version = version
         self.prompts_dir = prompts_dir
-        folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
-        self._structure = yaml.safe_load(
-            (folder / "drafting" / f"structure_{version}.yaml").read_text(encoding="utf-8"))
-
-    def _render_line(self, name: str, source: str, facts: Facts) -> str:
-        return Template(name, source).render(**self._context(facts))
+        self.structure = load_structure(version, prompts_dir)
 
     @staticmethod
     def _context(facts: Facts) -> dict:
@@ -54,11 +48,11 @@ class OfflineWriter:
 
     def title(self, facts: Facts) -> str:
         """Report title, e.g. 示例区人民防空办公室2023年法治政府建设年度情况报告."""
-        return self._render_line("title", self._structure["title"], facts)
+        return self.structure.title(facts.organization, facts.year)
 
     def heading(self, key: str, facts: Facts) -> str:
         """Mandated heading of a section (empty for the opening paragraph)."""
-        return self._render_line(key, self._structure["headings"][key], facts)
+        return self.structure.heading(key, facts.organization, facts.year)
 
     def section(self, key: str, facts: Facts, comparisons: list[Comparison] | None = None) -> DraftSection:
         """Render one section from the facts (``comparisons`` annotate figures in part 一)."""
@@ -71,7 +65,7 @@ class OfflineWriter:
 
     def draft(self, facts: Facts, comparisons: list[Comparison] | None = None) -> Draft:
         """Whole report; part 五 only when ``facts.other`` is filled."""
-        keys = [k for k in SECTION_KEYS if k != "other" or facts.other]
+        keys = [k for k in self.structure.keys if k != "other" or facts.other]
         sections = [self.section(k, facts, comparisons) for k in keys]
         return Draft(self.title(facts), sections, list(facts.warnings), facts)
 
@@ -113,13 +107,15 @@ def _clean(text: str) -> str:
 
 
 def _covered(ind: Indicator | None, value: str, measures: list[Measure]) -> bool:
-    """True when a measure already states this exact figure for this indicator."""
-    target = _q(value)
+    """True when a measure already states this indicator, with this or another value.
+
+    Another value is left in place on purpose: the figure check that runs on the final text
+    replaces it by the indicator's value inside its sentence.
+    """
     names = (ind.key, ind.label, *ind.aliases) if ind else ()
     for m in measures:
         texts = [m.text, *m.items]
-        if ind is not None and any(target and q.same_as(target)
-                                   for t in texts for _, _, q in ind.find_all(t)):
+        if ind is not None and any(ind.find_all(t) for t in texts):
             return True
         # Wording the patterns do not know still counts when the figure is there and the
         # indicator is named in the text or in the area heading.
@@ -136,7 +132,10 @@ def _q(value: str):
 
 
 def _home(ind: Indicator | None, key: str, measures: list[Measure]) -> int | None:
-    """Measure an indicator belongs to: its name in the text, else a topic in the area."""
+    """Measure an indicator belongs to: its name or a topic in the area, else in the text.
+
+    Falls back to the last measure, so an indicator is never left for a closing list.
+    """
     names = (key, *(ind.aliases if ind else ()), *((ind.label,) if ind else ()))
     for i, m in enumerate(measures):
         if any(n in m.area for n in names):
@@ -144,7 +143,12 @@ def _home(ind: Indicator | None, key: str, measures: list[Measure]) -> int | Non
     for i, m in enumerate(measures):
         if ind and any(t in m.area for t in ind.topics):
             return i
-    return None
+    if not measures:
+        return None
+    words = (*names, *(ind.topics if ind else ()))
+    scores = [sum("".join([m.text, *m.items]).count(w) for w in words) for m in measures]
+    best = max(range(len(measures)), key=lambda i: (scores[i], -i))
+    return best if scores[best] else len(measures) - 1
 
 
 def place_indicators(facts: Facts, catalogue: Catalogue) -> tuple[dict[int, list[str]], list[str]]:
@@ -169,14 +173,5 @@ def place_indicators(facts: Facts, catalogue: Catalogue) -> tuple[dict[int, list
 
 
 def annotate_changes(text: str, comparisons: list[Comparison], catalogue: Catalogue) -> str:
-    """Append 较上年增长24% after the first mention of each compared figure."""
-    for c in comparisons:
-        ind = catalogue.get(c.indicator)
-        if not c.phrase or ind is None:
-            continue
-        current = _q(c.current)
-        hit = next((h for h in ind.find_all(text) if current and h[2].same_as(current)), None)
-        if hit is None or c.phrase in text[hit[1]:hit[1] + len(c.phrase) + 2]:
-            continue
-        text = text[:hit[1]] + change_suffix(text, hit[1], c.phrase) + text[hit[1]:]
-    return text
+    """Mention the few notable year-on-year changes in natural words (同比增长24%)."""
+    return weave_changes(text, comparisons, catalogue)

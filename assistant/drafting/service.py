@@ -6,15 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
-from assistant.drafting.checks import CheckWarning, Verify, check_draft
+from assistant.drafting.checks import CheckWarning, Verify
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
 from assistant.drafting.compare import compare as compare_facts
 from assistant.drafting.docx import export_docx
 from assistant.drafting.draft import Draft, section_key
 from assistant.drafting.drafter import Drafter, Exemplars
 from assistant.drafting.extract import extract_facts, next_year_facts
-from assistant.drafting.facts import Facts, facts_to_yaml, load_facts
+from assistant.drafting.facts import Facts, facts_from_dict, facts_to_yaml, load_facts
 from assistant.drafting.markdown import export_markdown
+from assistant.drafting.pastwording import PastSearch
 from assistant.drafting.update import ReportUpdater
 
 
@@ -28,19 +29,27 @@ class DraftingService:
         fonts: object with title_font/body_font/heading1_font/heading2_font (ExportSettings).
         catalogue: indicator catalogue (built-in by default).
         prompts_dir: alternative ``prompts/`` folder (evals of new prompt versions).
+        embeddings: LangChain ``Embeddings`` used to classify measures into areas (optional).
+        past: ``(query) -> [(paragraph, source)]`` over past reports, lending framing wording.
     """
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
-                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None):
+                 fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None,
+                 embeddings: Any = None, past: PastSearch | None = None):
         self.catalogue = catalogue or load_catalogue()
         self.fonts = fonts
         self.verify = verify
-        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir)
+        self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
+                               embeddings=embeddings, past=past)
+        self.structure = self.drafter.structure
 
-    @staticmethod
-    def load_facts(path: Path | str) -> Facts:
+    def load_facts(self, path: Path | str) -> Facts:
         """Facts from a YAML/JSON file; raises ``FactsError`` listing every problem in Chinese."""
-        return load_facts(path)
+        return load_facts(path, self.catalogue, self.structure)
+
+    def facts_from_dict(self, data: Any) -> Facts:
+        """Validated facts from a mapping (a form); raises ``FactsError`` listing every problem."""
+        return facts_from_dict(data, self.catalogue, self.structure)
 
     def draft(self, facts: Facts, mode: str = "offline", from_report: str | None = None,
               previous: Facts | None = None) -> Draft:
@@ -50,8 +59,8 @@ class DraftingService:
             facts: This year's facts.
             mode: ``offline`` (templates) or ``llm`` (model per section, checked, template fallback).
             from_report: Text of last year's report: update mode (keeps its paragraphs, refreshes
-                figures, marks stale sentences 【待更新】). Its figures also serve as ``previous``.
-            previous: Last year's facts, for 较上年… phrases (ignored in update mode).
+                figures, lists carried figures as 待更新). Its figures also serve as ``previous``.
+            previous: Last year's facts, for the 同比 phrases of the few notable changes.
         """
         if from_report is not None:
             if not str(from_report).strip():
@@ -59,17 +68,17 @@ class DraftingService:
             draft = ReportUpdater(self.catalogue, self.drafter.writer).update(from_report, facts)
             if mode == "llm":
                 draft.warnings.append("按上年报告更新时不使用大模型，已保留上年报告原文")
-            return self.drafter.finish(draft, facts)
+            return self.drafter.finish(draft, facts, draft.previous)
         return self.drafter.draft(facts, mode, previous)
 
     def regenerate(self, draft: Draft, section: str | int, facts: Facts, mode: str = "offline",
                    previous: Facts | None = None) -> Draft:
         """Redraft one section (key such as ``plans`` or number 0–5) and keep the others."""
-        return self.drafter.regenerate(draft, section_key(section), facts, mode, previous)
+        return self.drafter.regenerate(draft, section_key(section, self.structure), facts, mode, previous)
 
     def extract(self, report_text: str, organization: str | None = None, next_year: bool = False) -> Facts:
         """Facts of a past report (its own year), or a next-year starting point."""
-        facts = extract_facts(report_text, organization, self.catalogue)
+        facts = extract_facts(report_text, organization, self.catalogue, self.structure)
         return next_year_facts(facts) if next_year else facts
 
     @staticmethod
@@ -94,13 +103,23 @@ class DraftingService:
 
     def check(self, draft: Draft | str, facts: Facts) -> list[CheckWarning]:
         """Structure, figure coverage, invented figures, citations."""
-        return check_draft(draft, facts, self.verify)
+        return self.drafter.check(draft, facts)
 
-    def export_docx(self, draft: Draft, path: Path | str) -> Path:
-        """Word file in GB/T 9704 layout with the configured fonts."""
-        return export_docx(draft, path, self.fonts)
+    def finalize(self, draft: Draft) -> Draft:
+        """Run the figure check and all checks again on the draft's current (possibly edited) text.
 
-    @staticmethod
-    def export_markdown(draft: Draft, path: Path | str, comparisons: list[Comparison] | None = None) -> Path:
-        """Markdown file (optionally with the year-over-year table)."""
-        return export_markdown(draft, path, comparisons)
+        Every export goes through this, so no conflicting figure reaches a file.
+        """
+        if draft.facts is None:
+            return draft
+        return self.drafter.finish(draft, draft.facts, draft.previous)
+
+    def export_docx(self, draft: Draft, path: Path | str,
+                    comparisons: list[Comparison] | None = None) -> Path:
+        """Word file in GB/T 9704 layout with the configured fonts (+ 主要指标对比表 when given)."""
+        return export_docx(self.finalize(draft), path, self.fonts, comparisons)
+
+    def export_markdown(self, draft: Draft, path: Path | str,
+                        comparisons: list[Comparison] | None = None) -> Path:
+        """Markdown file (optionally with the 主要指标对比表)."""
+        return export_markdown(self.finalize(draft), path, comparisons)

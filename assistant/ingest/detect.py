@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.drafting.structure import ReportStructure, load_structure
 from assistant.ingest.loaders import LoadedDocument
 from assistant.numerals import chinese_to_int
 
@@ -14,14 +15,6 @@ ARTICLE_RE = re.compile(
     rf"^第([{_CN_NUM}\d]+)条(?:之([一二三四五六七八九十\d]+))?(?:[ \u3000]+|(?![规的、，中至和或及]))"
 )
 STRUCTURE_RE = re.compile(rf"^#*\s*第[{_CN_NUM}\d]+[编章节](?:[ \u3000]|$)")
-# Keywords of the four mandated parts of a 法治政府建设年度情况报告 (the fifth is optional).
-MANDATED_SECTIONS = {
-    1: ("主要举措和成效", "主要举措"),
-    2: ("存在的不足和原因", "不足和原因", "存在的不足", "存在的问题"),
-    3: ("第一责任人职责", "第一责任人"),
-    4: ("主要安排", "工作安排", "工作计划"),
-    5: ("其他需要报告的情况",),
-}
 _FILE_DATE_RE = re.compile(r"[（(](\d{4})[-.年](\d{1,2})[-.月](\d{1,2})日?[）)]")
 _CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _VERSION_WORDS = ("修订", "修正", "修改", "通过", "公布", "发布", "批准")
@@ -54,14 +47,24 @@ def classify(doc: LoadedDocument) -> DocInfo:
         version = _version_date(stem, doc.text)
         year = int(version[:4]) if version else None
         return DocInfo("regulation", title, law=law, version_date=version, year=year)
-    if is_report(doc.text, lines):
+    if is_report(doc.text, lines) or is_work_report(title, stem):
         return DocInfo(
             "report",
             title,
             year=_report_year(title, lines, stem),
             organization=_organization(stem, doc.text),
         )
-    return DocInfo("other", title)
+    return DocInfo("other", title, year=_report_year(title, lines, stem))
+
+
+# An office's own account of its work (工作总结、小结、汇报、要点、计划) reads like a report,
+# even without the four mandated parts of the annual 法治政府建设 report.
+_WORK_REPORT_RE = re.compile(r"(?:总结|小结|汇报|报告|工作要点|工作计划|工作安排|情况说明)")
+
+
+def is_work_report(title: str, stem: str) -> bool:
+    """The title or file name names a work summary, report or plan (not a regulation)."""
+    return any(_WORK_REPORT_RE.search(s) and not _REGULATION_TITLE.search(s.strip()) for s in (title, stem))
 
 
 _REGULATION_TITLE = re.compile(r"(法|条例|规定|办法|细则|规则|决定)》?$")
@@ -73,20 +76,21 @@ def is_regulation(lines: list[str], title: str = "") -> bool:
     return articles >= 3 or (articles >= 1 and bool(_REGULATION_TITLE.search(title.strip())))
 
 
-def is_report(text: str, lines: list[str]) -> bool:
+def is_report(text: str, lines: list[str], structure: ReportStructure | None = None) -> bool:
     """Mentions 法治政府建设 and has headings of at least two mandated parts."""
     if "法治政府建设" not in text:
         return False
-    found = {part for ln in lines if len(ln) <= 80 and (part := mandated_part(ln))}
+    structure = structure or load_structure()
+    found = {part for ln in lines if len(ln) <= 80 and (part := structure.part_number(ln))}
     return len(found) >= 2
 
 
-def mandated_part(line: str) -> int | None:
-    """Return the number (1–5) of the mandated report part a heading line names, if any."""
-    for part, keywords in MANDATED_SECTIONS.items():
-        if any(k in line for k in keywords):
-            return part
-    return None
+def mandated_part(line: str, structure: ReportStructure | None = None) -> int | None:
+    """Number (1–5) of the mandated report part a heading line opens, if any.
+
+    The parts and their keywords are defined once, in ``prompts/drafting/structure_v1.yaml``.
+    """
+    return (structure or load_structure()).part_number(line)
 
 
 def _title(lines: list[str], stem: str) -> str:
@@ -132,8 +136,10 @@ def _report_year(title: str, lines: list[str], stem: str) -> int | None:
         m = _REPORT_YEAR_RE.search(source)
         if m:
             return int(m.group(1))
-    m = re.search(r"(\d{4})\s*年", title) or re.search(r"(\d{4})\s*年", stem)
-    return int(m.group(1)) if m else None
+    for source in (title, stem, *lines[:5]):
+        if m := re.search(r"((?:19|20)\d{2})\s*年", source):
+            return int(m.group(1))
+    return None
 
 
 def _organization(stem: str, text: str) -> str | None:

@@ -10,9 +10,13 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assistant.documents import content_hash
 from assistant.ingest.normalize import SourceLine, join_lines, normalize_line, normalize_text
+
+if TYPE_CHECKING:
+    from assistant.ingest.scans import PageProgress, ScanReader
 
 FILE_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "md", ".markdown": "md"}
 SUPPORTED_LABEL = "PDF（.pdf）、Word（.docx）、纯文本（.txt）、Markdown（.md、.markdown）"
@@ -40,11 +44,15 @@ class LoadedDocument:
     file_type: str
 
 
-def load_file(path: Path | str) -> LoadedDocument:
+def load_file(
+    path: Path | str, scans: ScanReader | None = None, progress: PageProgress | None = None
+) -> LoadedDocument:
     """Load one supported file.
 
     Args:
         path: A .pdf, .docx, .txt, .md or .markdown file.
+        scans: Recognises PDF pages without a text layer (OCR); None leaves them out.
+        progress: Told about each recognised page.
 
     Raises:
         IngestError: If the file is missing, of another type, empty, scanned, encrypted,
@@ -66,7 +74,7 @@ def load_file(path: Path | str) -> LoadedDocument:
     file_type = FILE_TYPES[suffix]
     pages = None
     if file_type == "pdf":
-        pages = _read_pdf(path)
+        pages = _read_pdf(path, content_hash(data), scans, progress)
         text = "\n".join(t for _, t in pages)
     elif file_type == "docx":
         text = normalize_text(_read_docx(path))
@@ -122,7 +130,9 @@ def _readable(text: str) -> bool:
     return controls <= 0.01 * max(len(text), 1)
 
 
-def _read_pdf(path: Path) -> list[tuple[int, str]]:
+def _read_pdf(
+    path: Path, file_hash: str, scans: ScanReader | None, progress: PageProgress | None
+) -> list[tuple[int, str]]:
     from pypdf import PdfReader
 
     name = path.name
@@ -130,21 +140,45 @@ def _read_pdf(path: Path) -> list[tuple[int, str]]:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(f"文件“{name}”已加密，请先解除密码保护后再导入")
-        lines: list[SourceLine] = []
-        for number, page in enumerate(reader.pages, start=1):
-            lines.extend(_page_lines(page, number))
+        per_page = [(number, page, _page_lines(page, number))
+                    for number, page in enumerate(reader.pages, start=1)]
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
         if "decrypt" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise IngestError(f"文件“{name}”已加密，请先解除密码保护后再导入") from exc
         raise IngestError(f"文件“{name}”已损坏或格式不正确，无法读取 PDF：{exc}") from exc
+    # A page with a text layer keeps it; only pages without one go to OCR.
+    blank = [(number, page) for number, page, lines in per_page if not any(ln.text for ln in lines)]
+    recognised = _recognise(scans, file_hash, blank, name, progress) if blank else {}
+    lines: list[SourceLine] = []
+    for number, _, page_lines in per_page:
+        lines.extend(_trim_page(recognised[number]) if number in recognised else page_lines)
     if not any(ln.text for ln in lines):
-        raise IngestError(f"未能从“{name}”提取文字，可能是扫描件（图片），请先进行文字识别（OCR）")
+        if scans is None:
+            raise IngestError(
+                f"未能从“{name}”提取文字：它可能是扫描件（图片），而文字识别（OCR）未启用"
+                "（设置 ocr.enabled），请启用后重试"
+            )
+        raise IngestError(f"未能从“{name}”提取文字：页面上没有文字层，文字识别（OCR）也未识别出文字")
     by_page: dict[int, list[str]] = {}
     for para in join_lines(lines):
         by_page.setdefault(para.page or 1, []).append(para.text)
     return [(page, "\n".join(paras)) for page, paras in sorted(by_page.items())]
+
+
+def _recognise(
+    scans: ScanReader | None, file_hash: str, pages: list[tuple[int, Any]], name: str,
+    progress: PageProgress | None,
+) -> dict[int, list[SourceLine]]:
+    from assistant.ocr import OCRError
+
+    if scans is None:
+        return {}
+    try:
+        return scans.read_pages(file_hash, pages, name, progress)
+    except OCRError as exc:
+        raise IngestError(f"“{name}”含扫描页（无文字层），文字识别失败：{exc}") from exc
 
 
 def _page_lines(page, number: int) -> list[SourceLine]:
@@ -158,6 +192,12 @@ def _page_lines(page, number: int) -> list[SourceLine]:
         text = normalize_line(raw_line)
         indent = len(raw_line) - len(raw_line.lstrip(" \u3000"))
         lines.append(SourceLine(text, number, indent))
+    return _trim_page(lines)
+
+
+def _trim_page(lines: list[SourceLine]) -> list[SourceLine]:
+    """Drop blank margins and a printed page number at the top or bottom."""
+    lines = list(lines)
     _trim_blank(lines)
     for edge in (0, -1):
         if lines and _PAGE_NUMBER_RE.match(lines[edge].text):

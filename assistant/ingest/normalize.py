@@ -187,3 +187,76 @@ def join_broken_lines(text: str) -> str:
         indent = len(stripped) - len(stripped.lstrip(" "))
         lines.append(SourceLine(normalize_line(raw), None, indent))
     return "\n".join(p.text for p in join_lines(lines))
+
+
+_CJK = r"\u3400-\u9fff\uff01-\uff5e\u3000-\u303f“”‘’《》"
+_OCR_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_OCR_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_OCR_PUNCT_RE = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[()](?=[{_CJK}])")
+
+
+def repair_ocr_line(line: str) -> str:
+    """Repair what OCR does to Chinese print: spaces between characters, half-width marks.
+
+    Tesseract separates CJK characters with spaces and reads full-width ，；：（） as their
+    ASCII look-alikes; next to Chinese text they are put back. Straight double quotes in a
+    line with Chinese text alternate as “ and ”.
+
+    Args:
+        line: One normalised OCR line.
+    """
+    if '"' in line and re.search(r"[\u3400-\u9fff]", line):
+        parts = line.split('"')
+        line = parts[0] + "".join(("“" if i % 2 else "”") + p for i, p in enumerate(parts[1:], 1))
+    line = _OCR_SPACE_RE.sub("", line)
+    return _OCR_PUNCT_RE.sub(lambda m: _OCR_HALF_PUNCT[m.group()], line)
+
+
+_HALF_WIDTH_PUNCT = (("(", "（"), (")", "）"), (";", "；"), (":", "："))
+
+
+def repair_report_text(text: str) -> str:
+    """Repair text of a report pasted or extracted from a PDF before it is parsed for drafting.
+
+    Characters are normalised as by :func:`normalize_text`, half-width Chinese punctuation typed
+    or extracted between Chinese words becomes full-width (``,`` → ``，`` unless between digits),
+    and hard-wrapped lines are rejoined into paragraphs. Unlike :func:`join_broken_lines`
+    (which reads indentation kept by layout-preserving extraction), the joiner here works on
+    bare pasted text: line lengths and report block openers (一、 1. （一） 一是).
+    """
+    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
+    for half, full in _HALF_WIDTH_PUNCT:
+        text = text.replace(half, full)
+    return _unwrap(normalize_text(text))
+
+
+# Report paragraphs open with 一、 / 1. / （一） / 一是 (a wrapped line never does).
+_BLOCK_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.．](?!\d)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]是)")
+
+_HEAD_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+
+
+def _unwrap(text: str) -> str:
+    """Join hard-wrapped lines (PDF text) back into paragraphs; leaves normal text alone."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    lengths = sorted(len(ln) for ln in lines if ln)
+    if len(lengths) < 10 or lengths[len(lengths) // 2] > 45:
+        return "\n".join(lines)
+    full = lengths[int(len(lengths) * 0.8)]
+    out: list[str] = []
+    joinable = False
+    for i, ln in enumerate(lines):
+        if not ln:
+            joinable = False
+            continue
+        if out and joinable and not _BLOCK_START.match(ln):
+            out[-1] += ln
+        else:
+            out.append(ln)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # A line that fills the width continues; one ending in 。 short of the width ends.
+        joinable = len(ln) >= full - 1 or (len(ln) >= full - 3 and not ln.endswith("。"))
+        if _HEAD_START.match(out[-1]) and "。" not in out[-1]:
+            # A heading continues only into a short tail line without a full stop.
+            joinable = len(ln) >= full - 6 and len(nxt) < full - 3 and not nxt.endswith("。")
+    return "\n".join(out)

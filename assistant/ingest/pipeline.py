@@ -11,70 +11,32 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from assistant.documents import LAWLIB_PREFIX, chunk_id, content_hash
+from assistant.ingest.files import (
+    SUPPORTED_SUFFIXES,
+    check_length,
+    check_size,
+    collect_files,
+    expand_paths,
+)
+from assistant.ingest.identity import SourceNames
+from assistant.ingest.results import FileResult, IngestReport, NullProgress, Progress
 from assistant.ingest.versions import refresh_versions
 
 if TYPE_CHECKING:
+    from assistant.config import IngestSettings
+    from assistant.ingest.scans import ScanReader
     from assistant.lawlib import LawArticle, LawLibrary
     from assistant.lawnames import LawNames
     from assistant.store import KnowledgeStore
 
-SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
 _ARTICLE_MAX_CHARS = 600
-
-
-@dataclass
-class FileResult:
-    """Outcome of one file (or one law) in a batch."""
-
-    source: str
-    status: str  # added | replaced | unchanged | error | skipped
-    chunks: int = 0
-    message: str = ""
-    doc_type: str | None = None
-    title: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True unless the file failed."""
-        return self.status != "error"
-
-
-@dataclass
-class IngestReport:
-    """All per-file results of one ingest call."""
-
-    results: list[FileResult] = field(default_factory=list)
-    chunks_written: int = 0
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[FileResult]:
-        """Failed files."""
-        return [r for r in self.results if r.status == "error"]
-
-
-class Progress(Protocol):
-    """Progress sink; the CLI renders it with rich, the UI with gr.Progress."""
-
-    def start(self, total: int, description: str) -> None: ...  # noqa: D102
-    def advance(self, n: int) -> None: ...  # noqa: D102
-    def file_done(self, result: FileResult) -> None: ...  # noqa: D102
-
-
-class NullProgress:
-    """Progress sink that ignores everything."""
-
-    def start(self, total: int, description: str) -> None:  # noqa: D102
-        pass
-
-    def advance(self, n: int) -> None:  # noqa: D102
-        pass
-
-    def file_done(self, result: FileResult) -> None:  # noqa: D102
-        pass
+__all__ = [
+    "SUPPORTED_SUFFIXES", "FileResult", "IngestReport", "Ingestor", "NullProgress", "Progress",
+    "collect_files", "expand_paths", "split_article",
+]
 
 
 @dataclass
@@ -84,36 +46,74 @@ class _Pending:
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
+    vectors: dict[str, list[float]] = field(default_factory=dict)  # precomputed, by chunk id
 
 
 class Ingestor:
-    """Writes files and law profiles into a :class:`KnowledgeStore`."""
+    """Writes files and law profiles into a :class:`KnowledgeStore`.
+
+    Args:
+        store: Where chunks go.
+        lawlib: The built-in law library (for :meth:`import_laws`).
+        names: Law names, to canonicalise the law a regulation file holds.
+        scans: OCR for PDF pages without a text layer; None leaves such pages out.
+        limits: File size and text length limits; None means the defaults.
+        law_vectors: Precomputed law-library vectors; None = the file shipped in the package.
+    """
 
     def __init__(
         self,
         store: KnowledgeStore,
         lawlib: LawLibrary | None = None,
         names: LawNames | None = None,
+        scans: ScanReader | None = None,
+        limits: IngestSettings | None = None,
+        law_vectors: Path | None = None,
     ) -> None:
+        from assistant.config import IngestSettings
+
         self.store = store
         self.lawlib = lawlib
         self.names = names
+        self.scans = scans
+        self.limits = limits or IngestSettings()
+        self.law_vectors = law_vectors
 
-    def ingest_paths(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files and folders (recursively); a bad file never stops the batch."""
+    def ingest_paths(
+        self, paths: Iterable[Path | str], progress: Progress | None = None, replace: bool = False
+    ) -> IngestReport:
+        """Ingest files and folders (recursively); a bad file never stops the batch.
+
+        Args:
+            paths: Files and folders.
+            progress: Progress sink.
+            replace: A file replaces a stored document of the same file name even when it
+                comes from another folder (otherwise both are kept under distinct names).
+        """
+        from assistant.store import StoreError
+
         progress = progress or NullProgress()
         t0 = time.perf_counter()
         report = IngestReport()
         pending: list[_Pending] = []
-        for path in expand_paths(paths):
-            item = self._prepare_file(path)
+        files, skipped = collect_files(paths)
+        for result in skipped:
+            report.results.append(result)
+            progress.file_done(result)
+        names = SourceNames(self.store, replace)
+        for path in files:
+            item = self._prepare_file(path, names, progress)
             if isinstance(item, FileResult):
                 report.results.append(item)
                 progress.file_done(item)
             else:
                 pending.append(item)
         report.chunks_written = self._write_all(pending, report, progress, "向量化文档")
-        refresh_versions(self.store, self.names)
+        try:
+            if not report.error:
+                refresh_versions(self.store, self.names)
+        except StoreError as exc:
+            report.error = str(exc)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -130,6 +130,7 @@ class Ingestor:
         for art in self.lawlib.articles(list(law_names)):
             by_law.setdefault(art.law, []).append(art)
         pending = [self._prepare_law(law, arts) for law, arts in by_law.items()]
+        self._attach_law_vectors(pending, report)
         report.chunks_written = self._write_all(pending, report, progress, "导入法律库")
         refresh_versions(self.store, self.names)
         report.seconds = time.perf_counter() - t0
@@ -142,79 +143,126 @@ class Ingestor:
             refresh_versions(self.store, self.names)
         return n
 
+    def _attach_law_vectors(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Use the shipped law-library vectors where they fit; otherwise note why not."""
+        from assistant.embeddings import embedding_name
+        from assistant.ingest.lawvectors import matching_vectors
+
+        if not pending or self.lawlib is None:
+            return
+        vectors, note = matching_vectors(
+            self.law_vectors, embedding_name(self.store.embeddings), self.lawlib.db_path
+        )
+        if vectors is None:
+            report.notes.append(note)
+            return
+        for item in pending:
+            item.vectors = vectors.lookup(item.ids)
+
     def _write_all(
         self, pending: list[_Pending], report: IngestReport, progress: Progress, label: str
     ) -> int:
-        missing_per_item = []
-        for item in pending:
-            have = self.store.existing_ids(item.ids)
-            missing_per_item.append([i for i, cid in enumerate(item.ids) if cid not in have])
-        progress.start(sum(len(m) for m in missing_per_item), label)
+        from assistant.store import StoreError
+
+        progress.start(sum(len(item.ids) for item in pending), label)
         written = 0
-        for item, missing in zip(pending, missing_per_item, strict=True):
-            try:
-                written += self.store.add(
-                    [item.texts[i] for i in missing],
-                    [item.metas[i] for i in missing],
-                    [item.ids[i] for i in missing],
-                    on_batch=progress.advance,
-                )
-                stale = self._stale_ids(item)
-                if stale:
-                    # Only now that the new version is fully stored is the old one dropped.
-                    self.store.delete(ids=stale)
-                    item.result.status = "replaced"
-                elif not missing:
-                    item.result.status = "unchanged"
-            except Exception as exc:  # noqa: BLE001 - one failure must not stop the batch
-                item.result.status = "error"
-                item.result.message = f"写入知识库失败：{exc}"
+        for item in pending:
+            if report.error:
+                # The store is gone: say so for every file left instead of retrying each.
+                item.result.status, item.result.message = "error", f"未写入：{report.error}"
+            else:
+                try:
+                    written += self._write_one(item, progress)
+                except StoreError as exc:
+                    report.error = str(exc)
+                    item.result.status, item.result.message = "error", f"写入中断：{exc}"
+                except Exception as exc:  # noqa: BLE001 - one failure must not stop the batch
+                    item.result.status = "error"
+                    item.result.message = f"写入知识库失败：{exc}"
             report.results.append(item.result)
             progress.file_done(item.result)
+        return written
+
+    def _write_one(self, item: _Pending, progress: Progress) -> int:
+        have = self.store.existing_ids(item.ids)
+        missing = [i for i, cid in enumerate(item.ids) if cid not in have]
+        progress.advance(len(item.ids) - len(missing))
+        # Precomputed vectors first, then whatever has none is embedded.
+        known = [i for i in missing if item.ids[i] in item.vectors]
+        rest = [i for i in missing if item.ids[i] not in item.vectors]
+        written = 0
+        for part, vectors in ((known, [item.vectors[item.ids[i]] for i in known]), (rest, None)):
+            if part:
+                written += self.store.add(
+                    [item.texts[i] for i in part],
+                    [item.metas[i] for i in part],
+                    [item.ids[i] for i in part],
+                    on_batch=progress.advance,
+                    vectors=vectors,
+                )
+        stale = self._stale_ids(item)
+        if stale:
+            # Only now that the new version is fully stored is the old one dropped.
+            self.store.delete(ids=stale)
+            if item.result.status == "added":
+                item.result.status = "replaced"
+        elif not missing:
+            item.result.status = "unchanged"
         return written
 
     def _stale_ids(self, item: _Pending) -> list[str]:
         current = set(item.ids)
         return [cid for cid in self.store.ids({"source": item.result.source}) if cid not in current]
 
-    def _prepare_file(self, path: Path) -> _Pending | FileResult:
+    def _prepare_file(self, path: Path, names: SourceNames, progress: Progress) -> _Pending | FileResult:
         from assistant.ingest.detect import classify
         from assistant.ingest.loaders import IngestError, load_file
         from assistant.ingest.splitters import split_document
+        from assistant.store import StoreError
 
-        source = path.name
+        name = path.name
         if not path.is_file():
-            return FileResult(source, "error", message=f"找不到文件：{path}")
+            return FileResult(name, "error", message=f"找不到文件：{path}", path=str(path))
         try:
-            doc = load_file(path)
+            check_size(path, self.limits.max_file_mb)
+            doc = load_file(path, self.scans, progress)
+            check_length(name, doc.text, self.limits.max_text_chars)
             info = classify(doc)
             chunks = split_document(doc, info)
-        except IngestError as exc:
-            return FileResult(source, "error", message=str(exc))
+            source, note = names.assign(path)
+        except (IngestError, StoreError) as exc:
+            return FileResult(name, "error", message=str(exc), path=str(path))
         except Exception as exc:  # noqa: BLE001 - unknown parser failures are per-file errors
-            return FileResult(source, "error", message=f"处理文件“{source}”时出错：{exc}")
+            return FileResult(name, "error", message=f"处理文件“{name}”时出错：{exc}", path=str(path))
         if not chunks:
-            return FileResult(source, "error", message=f"文件“{source}”中没有可用的文字内容")
+            return FileResult(name, "error", message=f"文件“{name}”中没有可用的文字内容", path=str(path))
+        return self._pending_file(path, doc.raw_bytes_hash, info, chunks, source, note)
+
+    def _pending_file(self, path: Path, file_hash: str, info: Any, chunks: list[Any],
+                      source: str, note: str) -> _Pending:
         law = info.law
         if law and self.names is not None:
             law = self.names.canonical(law) or law
         base = {
-            "doc_id": doc.raw_bytes_hash,
+            "doc_id": file_hash,
             "source": source,
             "source_path": str(path.resolve()),
             "origin": "file",
             "status": "current",
+            # Lets the document list tell a finished document from an interrupted one.
+            "chunks_total": len(chunks),
         }
         if law:
             base["law"] = law
+        # The source is part of each id: a copy under another name is its own document.
+        salt = f"{file_hash}|{source}"
         texts, metas, ids = [], [], []
         for i, chunk in enumerate(chunks):
-            meta = {**chunk.metadata, **base, "chunk_index": i}
             texts.append(chunk.page_content)
-            metas.append(meta)
-            ids.append(chunk_id(doc.raw_bytes_hash, i, chunk.page_content))
-        result = FileResult(source, "added", len(chunks), "", info.doc_type, info.title)
-        return _Pending(result, doc.raw_bytes_hash, ids, texts, metas)
+            metas.append({**chunk.metadata, **base, "chunk_index": i})
+            ids.append(chunk_id(content_hash(salt), i, chunk.page_content))
+        result = FileResult(source, "added", len(chunks), note, info.doc_type, info.title, str(path))
+        return _Pending(result, file_hash, ids, texts, metas)
 
     def _prepare_law(self, law: str, articles: list[LawArticle]) -> _Pending:
         version = articles[0].version_date or ""
@@ -272,18 +320,3 @@ def split_article(article: str, text: str, max_chars: int = _ARTICLE_MAX_CHARS) 
 def _article_part(article: str, paragraphs: list[str], first: int) -> str:
     head = article if first == 1 else f"{article}（续，第{first}款起）"
     return head + " " + "\n".join(paragraphs)
-
-
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named directly, plus supported files found under named folders (sorted)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith(".")
-            )
-        else:
-            out.append(p)
-    return out

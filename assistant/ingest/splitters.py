@@ -12,7 +12,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.ingest.detect import Article, DocInfo, mandated_part, parse_regulation
+from assistant.drafting.structure import ReportStructure, load_structure
+from assistant.ingest.detect import Article, DocInfo, parse_regulation
 from assistant.ingest.loaders import LoadedDocument
 from assistant.ingest.normalize import SENTENCE_END
 from assistant.numerals import chinese_to_int, int_to_chinese
@@ -201,6 +202,7 @@ def split_report(
 
 
 def _report_blocks(text: str, info: DocInfo) -> list[_Block]:
+    structure = load_structure()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if lines and _is_title(lines[0], info):
         lines = lines[1:]
@@ -209,7 +211,7 @@ def _report_blocks(text: str, info: DocInfo) -> list[_Block]:
     cur = _Block((INTRO_SECTION,))
     pending: list[str] = []
     for line in lines:
-        heading = _report_heading(line, stack)
+        heading = _report_heading(line, stack, structure)
         if heading:
             level, label, has_body = heading
             if cur.body:
@@ -237,7 +239,8 @@ def _is_title(line: str, info: DocInfo) -> bool:
     return len(line) <= 60 and "报告" in line and not re.search(r"[。；]", line)
 
 
-def _report_heading(line: str, stack: list[tuple[int, str]]) -> tuple[int, str, bool] | None:
+def _report_heading(line: str, stack: list[tuple[int, str]],
+                    structure: ReportStructure) -> tuple[int, str, bool] | None:
     """``(level, label, line_has_body)`` when ``line`` opens a heading."""
     line = line.lstrip("#").strip()
     level = next((lv for lv, rx in _REPORT_LEVELS if rx.match(line)), None)
@@ -245,14 +248,15 @@ def _report_heading(line: str, stack: list[tuple[int, str]]) -> tuple[int, str, 
         return None
     first, _, rest = line.partition("。")
     label = first if len(first) <= _LABEL_MAX else first[:_LABEL_MAX] + "…"
-    part = mandated_part(line)
+    part = structure.part_number(line)
     top = [lab for lv, lab in stack if lv == 1]
+    top_part = (structure.part_number(top[-1]) or 0) if top else 0
     if (
         level == 3
         and part
         and not rest
         and not re.search(r"[。；]", line)
-        and (not top or mandated_part(top[-1]) != part)
+        and part == top_part + 1
     ):
         # A mandated part mistyped as an item ("2、 推进法治政府建设存在的不足和原因").
         prev = re.match(r"^([一二三四五六七八九十]+)、", top[-1]) if top else None

@@ -12,7 +12,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,25 +21,24 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.documents import Hit
 from assistant.ownwork import is_own_work
+from assistant.rerank import rerank_hits
 from assistant.retrieval.features import Probe, features
 from assistant.retrieval.fusion import SUPERSEDED_PENALTY, rrf, to_hits
 from assistant.retrieval.lexical import Tokenizer
+from assistant.retrieval.persist import load_snapshot, save_snapshot
 from assistant.retrieval.ranker import LearnedRanker, RankerError
 from assistant.retrieval.snapshot import Snapshot, top_positions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from assistant.config import RetrievalSettings
     from assistant.lawnames import LawNames
+    from assistant.rerank import Reranker
     from assistant.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "fused", "ranked")
-
-
-class Reranker(Protocol):
-    """A model that scores (query, passage) pairs (see ``assistant.rerank``)."""
-
-    def score(self, query: str, texts: list[str]) -> list[float]: ...  # noqa: D102
 
 
 class HybridRetriever:
@@ -54,15 +53,21 @@ class HybridRetriever:
         prior: Collection[str] = (),
         ranker: LearnedRanker | None = None,
         reranker: Reranker | None = None,
+        rerank_top_n: int = 20,
+        cache_dir: Path | None = None,
         office_names: Collection[str] = (),
     ) -> None:
         """Args:
         prior: Laws the office works with (its law profile): a ranking feature, never a filter.
         ranker: The learned ranker (default: the model shipped with the package, read lazily).
-        reranker: A cross-encoder or endpoint that replaces the learned ranker when given.
+        reranker: A cross-encoder or endpoint (assistant/rerank.py) that replaces the learned
+            ranker on the first ``rerank_top_n`` fused candidates when given.
+        cache_dir: Where the snapshot is persisted (assistant/retrieval/persist.py).
         office_names: Names of the office, for the own-work feature.
         """
         self.store = store
+        self.cache_dir = cache_dir
+        self.rerank_top_n = rerank_top_n
         self.settings = settings
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
@@ -75,13 +80,25 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Rebuild the snapshot (vectors, BM25 words and bigrams) after the store changed."""
+        # The fingerprint is read first: a write during the build makes the saved copy stale.
+        fingerprint = self.store.fingerprint() if self.cache_dir else ""
         chunks = self.store.iter_chunks(include_vectors=True)
         snapshot = Snapshot.build(chunks, self.tokenizer)
+        if self.cache_dir:
+            try:
+                save_snapshot(snapshot, self.cache_dir, fingerprint)
+            except OSError as exc:
+                log.warning("无法保存检索索引缓存（下次启动将重新建立）：%s", exc)
         with self._lock:
             self._snapshot = snapshot
 
     def _current(self) -> Snapshot:
-        """The current snapshot, built on first use; one object so its parts always agree."""
+        """The current snapshot: loaded from the cache when the store is unchanged, else built."""
+        if self._snapshot is None and self.cache_dir:
+            loaded = load_snapshot(self.cache_dir, self.store.fingerprint(), self.tokenizer)
+            if loaded is not None:
+                with self._lock:
+                    self._snapshot = self._snapshot or loaded
         if self._snapshot is None:
             self.refresh()
         with self._lock:
@@ -136,6 +153,10 @@ class HybridRetriever:
         fused = self.candidates(probe, snap, where, mask)
         if mode == "fused":
             return to_hits(snap.chunks, list(fused), list(fused.values()), k, dense)
+        if self.reranker is not None:
+            n = max(k, self.rerank_top_n)
+            hits = to_hits(snap.chunks, list(fused), list(fused.values()), n, dense)
+            return rerank_hits(self.reranker, query, hits, self.rerank_top_n)[:k]
         order, scores = self.rank(probe, snap, list(fused))
         return to_hits(snap.chunks, order, scores, k, dense)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -91,6 +92,34 @@ class BM25Index:
         if not self._empty:
             self._bm25.index(corpus, show_progress=False)
         self._masks: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path,
+        chunks: Sequence[StoredChunk],
+        query_tokenizer: Callable[[str], list[str]],
+    ) -> BM25Index:
+        """An index saved by :meth:`save`, its score matrix memory-mapped (no re-tokenising)."""
+        import bm25s
+
+        self = cls.__new__(cls)
+        self.chunks = list(chunks)
+        self.tokenizer = query_tokenizer
+        self._empty = not self.chunks
+        self._bm25 = (
+            bm25s.BM25()
+            if self._empty
+            else bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        )
+        self._masks = {}
+        return self
+
+    def save(self, folder: Path) -> None:
+        """Write the index (bm25s sparse matrix + vocabulary) to ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if not self._empty:
+            self._bm25.save(str(folder), show_progress=False)
 
     def mask(self, where: dict[str, Any] | None) -> np.ndarray | None:
         """Boolean mask of chunks matching ``where`` (cached: filters repeat across queries)."""

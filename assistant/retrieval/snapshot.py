@@ -27,7 +27,11 @@ class Snapshot:
     words: BM25Index
     bigrams: BM25Index
     matrix: np.ndarray
-    table: ChunkTable
+    table: ChunkTable | None = None  # type: ignore[assignment]  # built from the chunks when omitted
+
+    def __post_init__(self) -> None:
+        if self.table is None:
+            self.table = ChunkTable.build(self.chunks)
 
     @property
     def chunks(self) -> list[StoredChunk]:

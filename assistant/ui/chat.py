@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.conversation import Conversation
+from assistant.answering.conversation import Conversation
 from assistant.ui.formatting import answer_panel
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting.draft import SECTION_KEYS, SECTION_LABELS
 from assistant.drafting.facts import Facts, FactsError
 from assistant.ui.factsform import FactsForm, facts_to_form, form_to_facts
 from assistant.ui.formatting import warnings_markdown
@@ -139,7 +138,7 @@ def _export(assistant: Assistant, session: DraftSession, draft: Draft, compariso
     except UploadError:
         stem = "法治政府建设年度情况报告"
     session.files = {
-        "docx": assistant.drafting.export_docx(draft, session.folder / f"{stem}.docx"),
+        "docx": assistant.drafting.export_docx(draft, session.folder / f"{stem}.docx", comparisons),
         "md": assistant.drafting.export_markdown(draft, session.folder / f"{stem}.md", comparisons),
     }
 
@@ -162,7 +161,8 @@ def _result(assistant: Assistant, session: DraftSession, prev: PreviousReport | 
     comparisons, chart, table = _comparison(assistant, session, prev, session.facts)
     _export(assistant, session, draft, comparisons)
     warn = warnings_markdown(draft.warnings) or "√ 检查通过：结构完整，数字均来自填写的材料。"
-    choices = [SECTION_LABELS[s.key] for s in draft.sections]
+    labels = assistant.drafting.structure.labels
+    choices = [labels[s.key] for s in draft.sections]
     return (draft.markdown(), warn, session, gr.update(value=str(session.files["docx"]), interactive=True),
             gr.update(value=str(session.files["md"]), interactive=True),
             gr.update(value=chart, visible=chart is not None), table,
@@ -175,8 +175,8 @@ def _unchanged(session: DraftSession | None, message: str):
             gr.update(), f"**※ 无法生成**\n\n{message}")
 
 
-def _facts_or_error(values: tuple[Any, ...]) -> Facts:
-    return form_to_facts(read_form(*values))
+def _facts_or_error(assistant: Assistant, values: tuple[Any, ...]) -> Facts:
+    return form_to_facts(read_form(*values), assistant.drafting.catalogue, assistant.drafting.structure)
 
 
 def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousReport | None,
@@ -184,7 +184,7 @@ def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousR
     """Draft the whole report from the form; bad facts give a Chinese message, nothing crashes."""
     session = session or new_session(assistant)
     try:
-        facts = _facts_or_error(values)
+        facts = _facts_or_error(assistant, values)
         mode = MODES.get(mode_label, "offline")
         from_report = prev.text if use_report and prev is not None else None
         previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
@@ -203,11 +203,11 @@ def regenerate(assistant: Assistant, session: DraftSession | None, prev: Previou
     """Redraft one section from the (possibly edited) form; the other sections stay."""
     if session is None or session.draft is None:
         return _unchanged(session, "请先点击“生成初稿”。")
-    key = next((k for k in SECTION_KEYS if SECTION_LABELS[k] == section_label), None)
+    key = assistant.drafting.structure.key_for_label(section_label or "")
     if key is None:
         return _unchanged(session, "请选择要重新生成的部分。")
     try:
-        facts = _facts_or_error(values)
+        facts = _facts_or_error(assistant, values)
         previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
         mode = MODES.get(mode_label, "offline")
         session.draft = assistant.drafting.regenerate(session.draft, key, facts, mode, previous)

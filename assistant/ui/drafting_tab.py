@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting.draft import SECTION_LABELS
 from assistant.ui import drafting as handlers
 from assistant.ui.factsform import INDICATOR_HEADERS, MEASURE_HEADERS
 
@@ -72,7 +71,7 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
             gr.Markdown("#### 检查提示")
             warnings = gr.Markdown(elem_id="draft-warnings", container=True, padding=True)
             with gr.Row():
-                section = gr.Dropdown(list(SECTION_LABELS.values()), label="重新生成某一部分",
+                section = gr.Dropdown(list(assistant.drafting.structure.labels.values()), label="重新生成某一部分",
                                       scale=3, elem_id="section-pick")
                 regen = gr.Button("重新生成", scale=1, elem_id="regen-btn")
             with gr.Row():

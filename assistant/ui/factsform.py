@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.facts import Facts, FactsError, facts_from_dict
+from assistant.drafting.structure import ReportStructure
 from assistant.ui.formatting import lines, table_rows
 
 INDICATOR_HEADERS = ["指标", "数值", "上年数值（参考）"]
@@ -124,10 +125,11 @@ def form_to_dict(form: FactsForm) -> dict[str, Any]:
     }
 
 
-def form_to_facts(form: FactsForm, catalogue: Catalogue | None = None) -> Facts:
+def form_to_facts(form: FactsForm, catalogue: Catalogue | None = None,
+                  structure: ReportStructure | None = None) -> Facts:
     """Validated facts from the form.
 
     Raises:
         FactsError: every problem, in Chinese.
     """
-    return facts_from_dict(form_to_dict(form), catalogue)
+    return facts_from_dict(form_to_dict(form), catalogue, structure)

@@ -18,7 +18,7 @@ from assistant.ui.formatting import (
     ingest_summary,
     status_markdown,
 )
-from assistant.ui.uploads import ALLOWED_SUFFIXES, UploadError, store_upload
+from assistant.ui.uploads import ALLOWED_SUFFIXES, UploadError, settle_upload, store_upload
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -69,9 +69,15 @@ def documents_table(assistant: Assistant) -> list[list[Any]]:
 
 
 def _refresh_outputs(assistant: Assistant) -> tuple[Any, Any, str]:
-    rows = documents_table(assistant)
+    from assistant.store import StoreError
+
+    try:
+        rows = documents_table(assistant)
+        status = status_markdown(assistant.status_line())
+    except StoreError as exc:  # the page stays usable and says why the list is empty
+        return [], gr.update(choices=[], value=None), f"**{exc}**"
     sources = [r[0] for r in rows]
-    return rows, gr.update(choices=sources, value=None), status_markdown(assistant.status_line())
+    return rows, gr.update(choices=sources, value=None), status
 
 
 def _rejected(name: str, message: str) -> Any:
@@ -100,20 +106,35 @@ def upload_files(assistant: Assistant, files: list[Any] | None, progress=gr.Prog
         return ([], "请先选择要上传的文件（支持 PDF、DOCX、TXT、MD）。", *_refresh_outputs(assistant), None)
     paths, rejected = save_uploads(assistant, files)
     results = list(rejected)
-    seconds = 0.0
+    seconds, problem = 0.0, ""
     if paths:
-        sink = GradioProgress(progress)
-        try:
-            report = assistant.ingest(paths, sink)
-            results += report.results
-            seconds = report.seconds
-        except Exception as exc:  # a store failure must be reported, not crash the page
-            log.exception("ingest failed")
-            results += [_rejected(p.name, f"导入失败：{exc}") for p in paths]
+        report = _ingest_uploads(assistant, paths, GradioProgress(progress))
+        results += report.results
+        seconds, problem = report.seconds, report.error
     summary = ingest_summary(results, seconds)
-    if any(r.status == "error" for r in results):
+    if problem:
+        summary += f"\n\n**{problem}**"
+        gr.Warning(problem)
+    elif any(r.status == "error" for r in results):
         gr.Warning("部分文件未能导入，请查看结果表中的说明")
     return (ingest_rows(results), summary, *_refresh_outputs(assistant), None)
+
+
+def _ingest_uploads(assistant: Assistant, paths: list[Path], sink: GradioProgress) -> Any:
+    """Ingest stored uploads; uploads that did not make it into the store are removed again."""
+    from assistant.ingest.pipeline import IngestReport
+    from assistant.store import StoreError
+
+    try:
+        report = assistant.ingest(paths, sink)
+    except Exception as exc:  # a store failure must be reported, not crash the page
+        log.exception("ingest failed")
+        message = str(exc) if isinstance(exc, StoreError) else f"导入失败：{exc}"
+        report = IngestReport([_rejected(p.name, message) for p in paths], error=message)
+    done = {r.path for r in report.results if r.status != "error"}
+    for path in paths:
+        settle_upload(path, str(path) in done or str(path.resolve()) in done)
+    return report
 
 
 def remove_document(assistant: Assistant, source: str | None, confirmed: bool):

@@ -81,7 +81,8 @@ def check_size(size_bytes: int, max_mb: int, name: str = "") -> None:
 def store_upload(src: Path | str, uploads_dir: Path, max_mb: int, name: str | None = None) -> StoredUpload:
     """Validate one uploaded temp file and copy it into ``uploads_dir`` under a safe name.
 
-    An existing file of the same name is replaced (re-uploading a corrected version).
+    An existing file of the same name is replaced (re-uploading a corrected version); it is
+    kept aside until :func:`settle_upload` knows whether the new one was ingested.
 
     Args:
         src: The temporary file Gradio wrote.
@@ -104,6 +105,27 @@ def store_upload(src: Path | str, uploads_dir: Path, max_mb: int, name: str | No
         raise UploadError(f"文件名“{safe}”不合法")
     tmp = dest.with_name(dest.name + ".part")
     shutil.copyfile(src, tmp)
+    if dest.exists():
+        dest.replace(_previous(dest))
     tmp.replace(dest)  # atomic: a half-copied file never sits under its real name
     return StoredUpload(safe, dest)
+
+
+def settle_upload(path: Path, ingested: bool) -> None:
+    """Keep an ingested upload; remove one that failed, putting back the file it replaced.
+
+    Nothing is left in the uploads folder that the knowledge base does not hold, and a failed
+    re-upload does not cost the stored file of the same name.
+    """
+    previous = _previous(path)
+    if ingested:
+        previous.unlink(missing_ok=True)
+    elif previous.exists():
+        previous.replace(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _previous(path: Path) -> Path:
+    return path.with_name(path.name + ".previous")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.config import Calibration
 from assistant.documents import Hit
 
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -59,11 +60,18 @@ def strip_label(text: str) -> str:
     return _LABEL_LINE.sub("", text.strip(), count=1)
 
 
-def rank_prior(rank: int, hit: Hit) -> float:
-    """Evidence the retriever already gathered: rank, and e5 cosine rescaled from 0.80..0.95."""
-    dense = hit.metadata.get("dense_score")
-    semantic = min(1.0, max(0.0, (float(dense) - 0.80) / 0.15)) if dense is not None else 0.0
-    return 0.1 / (1 + rank) + 0.2 * semantic
+def dense_of(hit: Hit) -> float | None:
+    """The hit's raw cosine (``Hit.dense``; older stores put it in the metadata)."""
+    if hit.dense is not None:
+        return float(hit.dense)
+    value = hit.metadata.get("dense_score")
+    return float(value) if value is not None else None
+
+
+def rank_prior(rank: int, hit: Hit, calibration: Calibration) -> float:
+    """Evidence the retriever already gathered: rank, and the cosine rescaled by the backend's
+    calibration (``Settings.answering.calibration``)."""
+    return 0.1 / (1 + rank) + 0.2 * calibration.scale(dense_of(hit))
 
 
 def paragraph_blocks(paragraphs: list[str]) -> list[str]:

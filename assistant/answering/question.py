@@ -1,8 +1,10 @@
 """Question analysis: what a question asks, in the terms the offline scorer needs.
 
-A question is parsed once (:meth:`Question.parse`) into jieba keywords, character bigrams and
-flags (asks for a quantity, a list, a penalty; points at the office's own work…); scoring a
-candidate passage then only does substring tests (:meth:`Question.coverage`).
+Stage 2 of the answer path. A question is parsed once per ask (:meth:`Question.parse`) into
+jieba keywords, character bigrams, flags (asks for a quantity, a list, a penalty; points at
+the office's own work…), its answer shape and report part (:mod:`.intent`); every later stage
+reads that object, and scoring a candidate passage only does substring tests
+(:meth:`Question.coverage`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from assistant.answering.intent import Cues, resolve_years
+from assistant.ownwork import is_own_work
 
 QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
 STOP_TERMS = frozenset(
@@ -44,12 +51,10 @@ _PENALTY = re.compile(r"罚|处分|法律责任|追究")
 _NORMATIVE = re.compile(
     r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁"
 )
-_REPORT_CUE = re.compile(
-    r"去年|今年|全年|本年度|我们|我办|本办|人防办|本单位|报告|开展了|做了|搞了|办了|查处了|完成了|举办了"
-)
+# Wording about work done (besides the own-work words of assistant.ownwork).
+_REPORT_CUE = re.compile(r"全年|报告|开展了|做了|搞了|办了|查处了|完成了|举办了|明年")
 ARTICLE_NO = re.compile(r"第([零〇一二两三四五六七八九十百\d]+)条")
 _LIST_SENTENCE = re.compile(r"(?:分为|包括|种类|下列)[^。；]*、[^。；]*、")
-_OWN_WORK = re.compile(r"我们|我办|本办|咱们|本单位|人防办")
 
 
 def normalize(text: str) -> str:
@@ -91,9 +96,9 @@ def asked_years(question: str) -> list[str]:
     return list(dict.fromkeys(YEAR.findall(question)))
 
 
-def has_report_cue(question: str) -> bool:
+def has_report_cue(question: str, office_names: Iterable[str] = ()) -> bool:
     """Whether the wording points at the office's own work rather than at a law."""
-    return bool(_REPORT_CUE.search(question))
+    return bool(_REPORT_CUE.search(question)) or is_own_work(question, office_names)
 
 
 def has_figure(text: str) -> bool:
@@ -107,13 +112,18 @@ def _cn_article(number: str) -> str:
     return int_to_chinese(int(number)) if number.isdigit() else number
 
 
-@dataclass
+@dataclass(frozen=True)
 class Question:
-    """What a question asks, in the terms the scorer needs."""
+    """What a question asks, parsed once per ask; every stage reads this object.
+
+    ``query`` is the standalone question with relative years written out: the text sent to
+    retrieval. ``weights`` are empty until :meth:`weigh` sees the retrieved passages.
+    """
 
     text: str
-    terms: list[str]
-    grams: set[str]
+    query: str
+    terms: tuple[str, ...]
+    grams: frozenset[str]
     asks: int  # how many things it asks for ("几起……罚了多少" = 2)
     quantity: bool
     unit: re.Pattern | None  # a figure carrying the unit asked for
@@ -122,13 +132,25 @@ class Question:
     report_cue: bool
     own_work: bool  # first person or the office itself: the answer is in its reports
     normative: bool
-    articles: list[str] = field(default_factory=list)  # articles it cites: "第二十二条"
-    weights: dict[str, float] = field(default_factory=dict)  # term → weight (length × idf)
+    shape: str = "fact"  # fact | list | summary | legal | procedure
+    part: str | None = None  # report part asked about (measures, plans, …)
+    topic: tuple[str, ...] = ()  # terms that name the topic, without generic report words
+    years: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()  # articles it cites: "第二十二条"
+    notes: tuple[str, ...] = ()  # how the question was read (relative years)
+    weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
 
     @classmethod
-    def parse(cls, question: str) -> Question:
+    def parse(
+        cls, question: str, cues: Cues | None = None, office_names: Iterable[str] = (),
+        report_years: Iterable[int] = (), this_year: int | None = None,
+    ) -> Question:
         """Analyse ``question`` once; scoring then only does substring tests."""
-        text = _NOT_ASKING.sub(" ", normalize(question))
+        cues = cues or Cues.load()
+        office_names = tuple(office_names)
+        years = resolve_years(question, report_years, this_year or date.today().year)
+        query = years.text
+        text = _NOT_ASKING.sub(" ", normalize(query))
         plain = YEAR.sub("", _QUESTION_PHRASE.sub(" ", text))
         asked = _UNIT_ASKED.search(text)
         if asked:
@@ -137,34 +159,46 @@ class Question:
             unit = re.compile(r"[\d一二两三四五六七八九十百千万伍陆柒捌玖拾佰仟]元")
         else:
             unit = PERIOD if _PERIOD_ASKED.search(text) else None
+        own = is_own_work(question, office_names)
+        part = cues.part(text)
+        report = bool(own or YEAR.search(text) or _REPORT_CUE.search(text))
+        report = report or part in cues.report_parts
+        quantity = asks_quantity(text) or unit is not None
+        terms = tuple(keywords(text))
         return cls(
             text=text,
-            terms=keywords(text),
-            grams=_bigrams(plain),
+            query=query,
+            terms=terms,
+            grams=frozenset(_bigrams(plain)),
             asks=max(1, len(re.findall(r"多少|多久|多长|几|哪|什么|是否|要不要|能不能", text))),
-            quantity=asks_quantity(text) or unit is not None,
+            quantity=quantity,
             unit=unit,
             wants_list=bool(_LIST_ASKED.search(text)),
             penalty=bool(_PENALTY.search(text)),
-            report_cue=bool(YEAR.search(text) or _REPORT_CUE.search(text)),
-            own_work=bool(_OWN_WORK.search(text)),
-            articles=[f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)],
+            report_cue=report,
+            own_work=own,
             normative=bool(_NORMATIVE.search(text)),
+            shape=cues.shape(text, report, quantity),
+            part=part if report else None,
+            topic=tuple(t for t in cues.topic(terms) if not any(t in o for o in office_names)),
+            years=tuple(asked_years(query)),
+            articles=tuple(f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)),
+            notes=(years.note,) if years.note else (),
         )
 
-    def weigh(self, texts: list[str]) -> None:
-        """Weight terms by rarity among ``texts`` (words every passage shares decide nothing),
-        and the words of the clause that asks above those that set the scene."""
+    def weigh(self, texts: list[str]) -> Question:
+        """This question with terms weighted by rarity among ``texts`` (words every passage
+        shares decide nothing), and the words of the clause that asks above the scene-setters."""
         texts = [normalize(t) for t in texts]
         n = len(texts)
         clauses = [c for c in re.split(r"[，,；;]", self.text) if c.strip()]
         asking = [c for c in clauses if _QUESTION_PHRASE.search(c)]
         focus = "".join(asking) if 0 < len(asking) < len(clauses) else ""
+        weights = {}
         for t in self.terms:
             df = sum(t in text for text in texts)
-            self.weights[t] = (
-                len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
-            )
+            weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+        return replace(self, weights=weights)
 
     def coverage(self, text: str) -> float:
         """How much of the question ``text`` covers (0..1): keywords and character bigrams."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.documents import Hit
-from assistant.passage import (
+from assistant.answering.passage import (
     ITEM_LINE,
     LIST_ITEM,
     SENTENCE_END,
@@ -19,7 +18,8 @@ from assistant.passage import (
     paragraph_blocks,
     strip_label,
 )
-from assistant.question import Question, has_figure, normalize
+from assistant.answering.question import Question, has_figure, normalize
+from assistant.documents import Hit
 
 LEGAL_QUOTE_LIMIT = 300  # articles longer than this are quoted by their best paragraph
 SHORT_SENTENCE = 120  # report sentences up to this length are quoted whole
@@ -101,8 +101,8 @@ def list_quote(q: Question, cand: Candidate, hits: list[Hit]) -> str | None:
     return lines[start] + "；".join(items) if items else None
 
 
-def quote_article(q: Question, hit: Hit) -> str:
-    """The article quoted with its citation and marker [1]; a long one by its best 款."""
+def quote_article(q: Question, hit: Hit, marker: int = 1) -> str:
+    """The article quoted with its citation and marker [n]; a long one by its best 款."""
     m = hit.metadata
     paragraphs = [p.strip() for p in strip_label(hit.text).split("\n") if p.strip()]
     label = f"《{m['law']}》{m['article']}"
@@ -117,7 +117,7 @@ def quote_article(q: Question, hit: Hit) -> str:
         label = hit.label
     if len(body) > LEGAL_QUOTE_LIMIT:
         body = matching_items(q, body)
-    return f"根据{label}：“{body}”[1]"
+    return f"根据{label}：“{body}”[{marker}]"
 
 
 def matching_items(q: Question, block: str) -> str:

@@ -20,8 +20,8 @@ questions by the clause holding the figure plus the adjacent clauses that answer
 things asked ("几件……罚款多少"); a lead-in ("主要反映在以下两个方面：") brings its 一是/二是 items.
 Headings are context, never the quote.
 
-Parts: question analysis in :mod:`assistant.question`, reading hits in :mod:`assistant.passage`,
-quoting in :mod:`assistant.quotation`; scoring and choosing here.
+Parts: question analysis in :mod:`.question`, reading hits in :mod:`.passage`, quoting in
+:mod:`.quotation`; scoring and choosing here; shaping in :mod:`.compose`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.documents import Hit
-from assistant.passage import (
+from assistant.answering.passage import (
     CLAUSE_END,
     ENUMERATOR,
     SENTENCE_END,
@@ -45,51 +44,10 @@ from assistant.passage import (
     strip_label,
     with_context,
 )
-from assistant.question import (
-    ABBREVIATIONS,
-    ARTICLE_NO,
-    QUANTITY_CUES,
-    STOP_CHARS,
-    STOP_TERMS,
-    YEAR,
-    Question,
-    asked_years,
-    asks_quantity,
-    has_figure,
-    has_report_cue,
-    keywords,
-    normalize,
-)
-from assistant.quotation import (
-    LEGAL_QUOTE_LIMIT,
-    SHORT_SENTENCE,
-    Candidate,
-    cn_number,
-    list_quote,
-    quote_article,
-    window,
-)
-
-# Question analysis and quoting moved to assistant.question / assistant.quotation; their public
-# names stay importable from here.
-__all__ = [
-    "ABBREVIATIONS",
-    "LEGAL_QUOTE_LIMIT",
-    "QUANTITY_CUES",
-    "SHORT_SENTENCE",
-    "STOP_CHARS",
-    "STOP_TERMS",
-    "YEAR",
-    "Extract",
-    "Question",
-    "SentencePicker",
-    "asked_years",
-    "asks_quantity",
-    "cn_number",
-    "has_report_cue",
-    "keywords",
-    "normalize",
-]
+from assistant.answering.question import ARTICLE_NO, Question, has_figure, normalize
+from assistant.answering.quotation import Candidate, list_quote, quote_article, window
+from assistant.config import AnsweringSettings, Calibration
+from assistant.documents import Hit
 
 _REFERENCE = re.compile(  # 本条例第十四条、第十五条、第十六条
     r"本(?:法|条例|规定|办法|细则)((?:第[零〇一二两三四五六七八九十百\d]+条(?:第[一二三四五六七八九十]+款)?[、和及或者]*)+)"
@@ -121,24 +79,29 @@ class SentencePicker:
         embed_top: int = 0,
         max_units: int = 2,
         keep_ratio: float = 0.85,
+        calibration: Calibration | None = None,
     ) -> None:
         self.embeddings = embeddings
+        self.calibration = calibration or AnsweringSettings().calibration_for("e5")
         self.embed_top = embed_top
         self.max_units = max_units
         self.keep_ratio = keep_ratio
 
-    def pick(self, question: str, hits: list[Hit]) -> Extract:
-        """Build the extractive answer for ``question`` from relevant ``hits`` (best first)."""
+    def pick(self, q: Question, hits: list[Hit]) -> Extract:
+        """Build the extractive answer for ``q`` from relevant ``hits`` (best first).
+
+        ``q`` is the question as parsed once per ask, weighted by the retrieved passages.
+        """
         if not hits:
             return Extract("")
-        q = Question.parse(question)
-        q.weigh([with_context(h) for h in hits])
+        if not q.weights:
+            q = q.weigh([with_context(h) for h in hits])
         cands = [c for i, hit in enumerate(hits) for c in self._candidates(q, i, hit)]
         if not cands:  # passages too short to split: quote the best one whole
             text = strip_label(hits[0].text).strip()
             cands = [Candidate(0, 0.0, [text])]
         cands.sort(key=lambda c: c.score, reverse=True)
-        self._rescore_semantic(question, cands, hits)
+        self._rescore_semantic(q.query, cands, hits)
         best = cands[0]
         if is_article(hits[best.hit_index]):
             chosen = _governing(q, best, cands, hits)
@@ -146,7 +109,7 @@ class SentencePicker:
         return self._quote_report(q, [c for c in cands if not is_article(hits[c.hit_index])], hits)
 
     def _candidates(self, q: Question, index: int, hit: Hit) -> list[Candidate]:
-        prior = rank_prior(index, hit)
+        prior = rank_prior(index, hit, self.calibration)
         if is_article(hit):
             return [Candidate(index, self._article_score(q, hit) + prior)]
         bonus = 0.2 if q.own_work else 0.1 if q.report_cue else 0.0
@@ -202,8 +165,7 @@ class SentencePicker:
         qv = self.embeddings.embed_query(question)
         for cand, vec in zip(top, self.embeddings.embed_documents(texts), strict=True):
             cos = sum(a * b for a, b in zip(qv, vec, strict=True))
-            # e5 cosines of unrelated Chinese text sit near 0.80; rescale 0.80..0.95 to 0..1.
-            cand.score += 0.5 * min(1.0, max(0.0, (cos - 0.80) / 0.15))
+            cand.score += 0.5 * self.calibration.scale(cos)  # backend's cosine → 0..1
         cands[: len(top)] = sorted(top, key=lambda c: c.score, reverse=True)
 
     def _quote_report(self, q: Question, cands: list[Candidate], hits: list[Hit]) -> Extract:

@@ -4,14 +4,14 @@ Offline (no LLM), a follow-up is resolved by carrying the focus over:
 
 - ``那第二款呢？`` → same law and article, paragraph 2 (an exact citation);
 - ``第三十三条呢？`` → same law, article 33 (an exact citation);
-- a question that names no law → retrieval searches it with the law in focus written in,
-  unless it asks about the office's own work (``我们``, ``人防办``, a year…);
+- a question that names no law → the law in focus is named in the standalone question
+  (``《人民防空法》…``), unless it asks about the office's own work (``我们``, a year…);
 - ``那一年…`` / ``当年…`` → the year the conversation was about (``2021年…``);
 - an elliptical question (``对单位最多能罚多少？``, ``这几个指标完成得怎么样？``: a demonstrative, or
   hardly any content words of its own) → prefixed with the topic of the latest question that has
   one (``人防工程被侵占，对单位最多能罚多少？``).
 
-With an LLM the question is first condensed by ``prompts/condense_v1.yaml`` (see ``qa.py``).
+With an LLM the question is first condensed by ``prompts/condense_v1.yaml`` (see ``service.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.question import has_report_cue, keywords
+from assistant.answering.question import has_report_cue, keywords
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
@@ -118,18 +118,6 @@ class Resolved:
     question: str
     laws: list[str] = field(default_factory=list)
     carried_over: bool = False
-    focus_law: str = ""  # the law under discussion, when the question does not name it
-
-    @property
-    def query(self) -> str:
-        """What retrieval searches: the question, with the law in focus written in when carried over.
-
-        The retriever reads the laws a query names from its text (one ranking path for search and
-        ask), so a follow-up that only implies the law under discussion names it here.
-        """
-        if not self.focus_law or self.focus_law in self.question:
-            return self.question
-        return f"《{self.focus_law}》{self.question}"
 
 
 def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None, str | None]:
@@ -155,15 +143,23 @@ def names_law_explicitly(question: str, names: _Names, detected: list[str]) -> b
 
 
 def resolve_followup(
-    question: str, conversation: Conversation, names: _Names, parser: _Parser
+    question: str,
+    conversation: Conversation,
+    names: _Names,
+    parser: _Parser,
+    office_names: Iterable[str] = (),
 ) -> Resolved:
     """Rewrite a follow-up against the focus of the conversation (no LLM needed).
+
+    A follow-up on a law keeps the law in focus by naming it (``《…》`` + the question), so
+    retrieval ranks it exactly as it would rank that question typed out.
 
     Args:
         question: The user's latest question.
         conversation: Earlier turns (may be empty).
         names: Detects law names in the question (``LawNames``).
         parser: Parses citations in earlier turns (``CitationResolver``).
+        office_names: The office's own names (questions about them are about own work).
     """
     detected = list(names.detect(question))
     if not conversation.turns:
@@ -173,7 +169,7 @@ def resolve_followup(
         return Resolved(question, detected)
     law, article = find_focus(conversation, parser)
     standalone = carry_topic(question, conversation)
-    if not law or has_report_cue(question):
+    if not law or has_report_cue(question, office_names):
         return Resolved(standalone, detected, standalone != question)
     article_ref = ARTICLE_REF.search(question)
     para_ref = PARAGRAPH_REF.search(question)
@@ -184,10 +180,8 @@ def resolve_followup(
     if (para_ref or item_ref) and article:
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
-    # Topic keywords may imply other laws; the one under discussion comes first.
-    mentioned = getattr(names, "mentioned", names.detect)(standalone)
-    focus = "" if law in mentioned else law
-    return Resolved(standalone, [law, *(d for d in detected if d != law)], True, focus)
+    # Topic keywords may imply other laws; the one under discussion is named.
+    return Resolved(f"《{law}》{standalone}", [law, *(d for d in detected if d != law)], True)
 
 
 def fill_year(question: str, conversation: Conversation) -> str:

@@ -1,69 +1,48 @@
-"""Question answering with numbered sources: routing, retrieval, answer, verification.
+"""The answer path, run in order: one ask goes through each stage once.
 
-The chain: question → follow-up resolution → an explicit citation goes to the exact resolver;
-anything else → hybrid retrieval → relevance gate → either the LLM (LCEL: prompt | model |
-parser, then guards) or the offline sentence picker → :class:`Answer`.
-
-Relevance gate. The question is answerable when some hit is *evidence*: at least ``min_overlap``
-(default 0.5) of the question's content (keywords and character bigrams, see
-``question.Question.coverage``) occurs in it or its title/section; or its dense cosine
-(``metadata['dense_score']``, multilingual-e5) is at least ``min_relevance`` (default 0.86:
-unrelated Chinese text scores 0.80–0.87 against e5, related passages 0.88+) and it covers at least
-``min_coverage`` (default 0.3) of the question; or the cosine clears ``min_relevance`` by
-``confident_margin`` (default 0.02). Near-threshold cosines alone let a housing-loan question be
-answered from a business-climate rule. Once answerable, every hit passing the plain cosine or
-overlap test is kept as context. A year the question names (``2023年``) must be the year of a
-report hit or appear in its text or section; when only other years' reports were found the
-answer says so and lists them. With no evidence the answer is :data:`NOT_FOUND`. An article the
-question cites inside a longer question ("第16条说哪些信息可以不公开") is looked up exactly and
-joins the hits.
+1. ``_resolve`` — a follow-up is made standalone (:mod:`.conversation`; with an LLM, condensed
+   by ``prompts/condense_v1.yaml`` first). An explicit citation goes to the exact resolver.
+2. ``_parse`` — the standalone question is parsed ONCE into a :class:`Question` (relative
+   years resolved against the reports the knowledge base holds, the office's own names known).
+3. :class:`~assistant.answering.evidence.EvidenceGate` — ``retriever.search(query, k)``, year
+   gate, relevance gate; the question comes back weighted by the retrieved passages.
+4. Offline: :func:`~assistant.answering.compose.compose` shapes the answer (fact, list,
+   summary, legal, procedure). LLM: ``prompts/answer_v2.yaml`` with the same shape's
+   instruction, streamed; then :mod:`.guards` check markers, citations and the shape.
+5. The :class:`Answer` is recorded in the conversation (focus law and article).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answer import NOT_FOUND, Answer, citation_source, format_context, hit_source
-from assistant.conversation import ARTICLE_REF, Conversation, Resolved, resolve_followup
+from assistant.answering.answer import (
+    NOT_FOUND,
+    Answer,
+    citation_source,
+    format_context,
+    hit_source,
+)
+from assistant.answering.compose import compose
+from assistant.answering.conversation import ARTICLE_REF, Conversation, Resolved, resolve_followup
+from assistant.answering.evidence import EvidenceGate, Retriever
+from assistant.answering.extractive import SentencePicker
+from assistant.answering.guards import check_shape, guard_answer
+from assistant.answering.intent import Cues
+from assistant.answering.question import Question
+from assistant.answering.reports import Documents
+from assistant.config import AnsweringSettings
 from assistant.documents import Hit
-from assistant.extractive import SentencePicker
-from assistant.guards import BAD_CITATION, check_citations, check_markers, guard_answer, year_gate
 from assistant.llm import describe_failure
-from assistant.passage import with_context
 from assistant.prompts import Prompt, load_prompt
-from assistant.question import Question
 
-# Moved to assistant.answer / assistant.guards; re-exported for existing imports.
-__all__ = [
-    "BAD_CITATION",
-    "NOT_FOUND",
-    "Answer",
-    "AnswerService",
-    "Retriever",
-    "check_citations",
-    "check_markers",
-    "citation_source",
-    "format_context",
-    "hit_source",
-    "year_gate",
-]
-
-
-class Retriever(Protocol):
-    """Hybrid search over the knowledge base (see ``assistant.retrieval``)."""
-
-    def search(
-        self,
-        query: str,
-        k: int | None = None,
-        filters: dict | None = None,
-    ) -> list[Hit]: ...
+Shelf = Callable[[], tuple[list[int], list[str]]]  # report years, report organizations
 
 
 class _LLMFailed(Exception):
@@ -74,20 +53,18 @@ class AnswerService:
     """Answers questions from the knowledge base, with or without a chat model.
 
     Args:
-        retriever: Hybrid search (``Retriever`` protocol).
+        retriever: The one ranking path (``search(query, k, filters)``).
         resolver: ``CitationResolver`` (is_citation/resolve/parse/verify).
         names: ``LawNames`` (detect).
         embeddings: Optional embeddings for the offline sentence picker's re-scoring.
         llm: Chat model; ``None`` = offline extractive answers only.
-        prompt: Answer prompt (``prompts/answer_v1.yaml`` by default).
+        prompt: Answer prompt (``prompts/answer_v2.yaml`` by default).
         condense_prompt: Follow-up rewriting prompt for LLM mode.
-        k: Passages retrieved per question.
-        min_relevance: Dense cosine a hit needs to count as evidence (see module docstring).
-        min_overlap: Keyword overlap that also makes a hit count as evidence.
-        min_coverage: Coverage a hit above ``min_relevance`` still needs to be evidence.
-        confident_margin: Cosine this far above ``min_relevance`` is evidence on its own.
-        sentence_embed_top: Offline picker: candidate sentences re-scored with ``embeddings``
-            (0 = lexical only, the fast default; see ``assistant.extractive``).
+        settings: Retrieval depth, gate thresholds, calibrations, office names.
+        backend: Embedding backend whose dense calibration applies (``e5``…).
+        shelf: Years and organizations of the reports in the knowledge base.
+        documents: All chunks of one stored document, by source (whole report sections).
+        this_year: Calendar year for 去年/今年 (default: today's).
     """
 
     def __init__(
@@ -99,19 +76,24 @@ class AnswerService:
         llm: BaseChatModel | None = None,
         prompt: Prompt | None = None,
         condense_prompt: Prompt | None = None,
-        k: int = 8,
-        min_relevance: float = 0.86,
-        min_overlap: float = 0.6,
-        sentence_embed_top: int = 0,
-        min_coverage: float = 0.3,
-        confident_margin: float = 0.02,
+        settings: AnsweringSettings | None = None,
+        backend: str = "e5",
+        shelf: Shelf | None = None,
+        documents: Documents | None = None,
+        this_year: int | None = None,
     ) -> None:
         self.retriever, self.resolver, self.names, self.llm = retriever, resolver, names, llm
-        self.prompt = prompt or load_prompt("answer_v1")
+        self.prompt = prompt or load_prompt("answer_v2")
         self.condense_prompt = condense_prompt or load_prompt("condense_v1")
-        self.k, self.min_relevance, self.min_overlap = k, min_relevance, min_overlap
-        self.min_coverage, self.confident_margin = min_coverage, confident_margin
-        self.picker = SentencePicker(embeddings, embed_top=sentence_embed_top)
+        self.settings = settings or AnsweringSettings()
+        calibration = self.settings.calibration_for(backend)
+        self.gate = EvidenceGate(retriever, self.settings, calibration, self._cited)
+        self.picker = SentencePicker(
+            embeddings, embed_top=self.settings.sentence_embed_top, calibration=calibration
+        )
+        self.cues = Cues.load()
+        self.shelf = shelf or (lambda: ([], []))
+        self.documents, self.this_year = documents, this_year
 
     def ask(self, question: str, history: Any = None, use_llm: bool | None = None) -> Answer:
         """Answer one question; a :class:`Conversation` passed as ``history`` records the turn."""
@@ -137,59 +119,39 @@ class AnswerService:
         warnings: list[str] = []
         llm = self._pick_llm(use_llm, warnings)
         resolved, llm = self._resolve(question, conv, llm, warnings)
-        answer: Answer | None = None
         if self.resolver.is_citation(resolved.question):
             answer = self._cite(resolved.question)
             yield answer.answer
         else:
-            relevant, missing = self._evidence(resolved)
-            if not relevant:
-                answer = Answer(NOT_FOUND + missing, mode="llm" if llm else "offline", found=False)
-                yield answer.answer
-            elif llm is not None:
-                answer = yield from self._llm_answer(
-                    resolved.question, conv, relevant, llm, warnings
-                )
-            else:
-                answer = self._offline(resolved.question, relevant)
-                yield answer.answer
+            answer = yield from self._answer(self._parse(resolved.question), conv, llm, warnings)
         answer.warnings[:0] = warnings
         answer.question = resolved.question
         self._record(history, question, answer)
         yield answer
 
-    def is_relevant(self, question: str | Question, hit: Hit, strict: bool = False) -> bool:
-        """Whether a hit is relevant context, or with ``strict`` evidence (see module docstring)."""
-        if hit.metadata.get("cited"):
-            return True
-        q = question if isinstance(question, Question) else Question.parse(question)
-        cover = q.coverage(with_context(hit))
-        dense = hit.metadata.get("dense_score")
-        dense = float(dense) if dense is not None else 0.0
-        if cover >= self.min_overlap:
-            return True
-        if not strict:
-            return dense >= self.min_relevance
-        confident = round(dense - self.min_relevance, 6) >= self.confident_margin
-        return confident or (dense >= self.min_relevance and cover >= self.min_coverage)
+    def _parse(self, text: str) -> Question:
+        years, organizations = self.shelf()
+        names = [*self.settings.office_names, *organizations]
+        return Question.parse(text, self.cues, names, years, self.this_year)
 
-    def _evidence(self, resolved: Resolved) -> tuple[list[Hit], str]:
-        """Relevant hits for a standalone question, or none plus a note on missing years."""
-        question = resolved.question
-        hits = self.retriever.search(resolved.query, k=self.k)
-        cited = self._cited(question)
-        if cited:
-            same = {(h.metadata.get("law"), h.metadata.get("article")) for h in cited}
-            hits = cited + [
-                h for h in hits if (h.metadata.get("law"), h.metadata.get("article")) not in same
-            ]
-        hits, missing = year_gate(question, hits)
-        if missing:
-            return [], missing
-        q = Question.parse(question)
-        if not any(self.is_relevant(q, h, strict=True) for h in hits):
-            return [], ""
-        return [h for h in hits if self.is_relevant(q, h)], ""
+    def _answer(
+        self, q: Question, conv: Conversation, llm: BaseChatModel | None, warnings: list[str]
+    ) -> Iterator[str]:
+        warnings.extend(q.notes)
+        evidence = self.gate.gather(q)
+        if not evidence.hits:
+            answer = Answer(NOT_FOUND + evidence.missing, mode="llm" if llm else "offline", found=False)
+            yield answer.answer
+            return answer
+        if llm is not None:
+            return (yield from self._llm_answer(evidence.question, conv, evidence.hits, llm, warnings))
+        answer = self._offline(evidence.question, evidence.hits)
+        yield answer.answer
+        return answer
+
+    def is_relevant(self, question: Question, hit: Hit, strict: bool = False) -> bool:
+        """Whether a hit is relevant context, or with ``strict`` evidence (see :mod:`.evidence`)."""
+        return self.gate.is_relevant(question, hit, strict)
 
     def _cited(self, question: str) -> list[Hit]:
         """The article a longer question cites ("…第16条说哪些…"), looked up exactly."""
@@ -228,7 +190,8 @@ class AnswerService:
             except _LLMFailed as exc:
                 warnings.append(str(exc))
                 llm = None
-        return resolve_followup(question, conv, self.names, self.resolver), llm
+        office = [*self.settings.office_names, *self.shelf()[1]]
+        return resolve_followup(question, conv, self.names, self.resolver, office), llm
 
     def _condense(self, question: str, conv: Conversation, llm: BaseChatModel) -> str:
         chain = (
@@ -257,14 +220,14 @@ class AnswerService:
         text = f"根据{cite.label()}：“{cite.text.strip()}”[1]"
         return Answer(text, [citation_source(cite)], warnings, mode="citation", found=True)
 
-    def _offline(self, question: str, hits: list[Hit]) -> Answer:
-        extract = self.picker.pick(question, hits)
+    def _offline(self, q: Question, hits: list[Hit]) -> Answer:
+        extract = compose(q, hits, self.picker, self.cues, self.documents)
         sources = [hit_source(n, h) for n, h in enumerate(extract.hits, 1)]
         return Answer(extract.text, sources, mode="offline", found=True)
 
     def _llm_answer(
         self,
-        question: str,
+        q: Question,
         conv: Conversation,
         hits: list[Hit],
         llm: BaseChatModel,
@@ -272,9 +235,11 @@ class AnswerService:
     ) -> Iterator[str]:
         chain = RunnableLambda(lambda v: self.prompt.messages(**v)) | llm | StrOutputParser()
         variables = {
-            "question": question,
+            "question": q.query,
             "context": format_context(hits),
             "history": conv.transcript(),
+            "shape": q.shape,
+            "shape_instruction": self.cues.instructions.get(q.shape, ""),
         }
         pieces: list[str] = []
         try:
@@ -283,13 +248,13 @@ class AnswerService:
                 yield chunk
         except Exception as exc:  # timeouts, dead endpoints, bad keys: fall back, never crash
             warnings.append(describe_failure(exc))
-            fallback = self._offline(question, hits)
+            fallback = self._offline(q, hits)
             yield ("\n\n" if pieces else "") + fallback.answer
             return fallback
-        return self._guard("".join(pieces).strip(), hits)
-
-    def _guard(self, text: str, hits: list[Hit]) -> Answer:
-        return guard_answer(text, hits, self.resolver)
+        answer = guard_answer("".join(pieces).strip(), hits, self.resolver)
+        if answer.found:
+            answer.warnings += check_shape(answer.answer, q, hits)
+        return answer
 
     @staticmethod
     def _record(history: Any, question: str, answer: Answer) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.answer import NOT_FOUND, Answer, hit_source
+from assistant.answering.answer import NOT_FOUND, Answer, hit_source
+from assistant.answering.question import Question
 from assistant.documents import Hit
-from assistant.question import asked_years, has_report_cue
 
 BAD_CITATION = "〔引用有误〕"
 _MARKER = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
@@ -21,19 +21,19 @@ _INVALID = ("article_missing", "law_unknown")
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.S)  # reasoning models' scratchpad
 
 
-def year_gate(question: str, hits: list[Hit]) -> tuple[list[Hit], str]:
+def year_gate(q: Question, hits: list[Hit]) -> tuple[list[Hit], str]:
     """Drop report hits of other years than the question names.
 
     Returns:
         The kept hits, and a note (else "") when the question asks about the office's work in
         a year no retrieved report covers: then no regulation may stand in for the figures.
     """
-    years = asked_years(question)
+    years = list(q.years)
     if not years:
         return hits, ""
     kept = [h for h in hits if _is_regulation(h) or _covers_year(h, years)]
     dropped = [h for h in hits if h not in kept]
-    if not dropped or any(not _is_regulation(h) for h in kept) or not has_report_cue(question):
+    if not dropped or any(not _is_regulation(h) for h in kept) or not q.report_cue:
         return kept, ""
     have = sorted({str(h.metadata["year"]) for h in dropped if h.metadata.get("year")})
     note = f"知识库中没有{'、'.join(years)}年的报告"
@@ -109,3 +109,30 @@ def guard_answer(text: str, hits: list[Hit], resolver: Any) -> Answer:
     numbers = cited or list(range(1, len(hits) + 1))
     sources = [hit_source(n, hits[n - 1]) for n in numbers]
     return Answer(text, sources, warnings + more, mode="llm", found=True)
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+BROAD_CHARS = (150, 800)
+
+
+def check_shape(text: str, q: Question, hits: list[Hit]) -> list[str]:
+    """Warnings when an LLM answer leaves the shape the question asks for.
+
+    Every sentence must carry a [n] marker; a broad answer (list, summary) should run 150–800
+    characters; a question about the office's own work must be answered from its reports.
+    """
+    warnings = []
+    bare = [
+        s for s in _SENTENCE.findall(text)
+        if len(re.findall(r"[\u4e00-\u9fff]", s)) >= 8 and not _MARKER.search(s)
+    ]
+    if bare:
+        warnings.append(f"回答中有{len(bare)}句未标注来源编号，请核对")
+    low, high = BROAD_CHARS
+    if q.shape in ("list", "summary") and q.report_cue and not low <= len(text) <= high:
+        warnings.append(f"回答篇幅{len(text)}字，超出概括性问题的{low}–{high}字范围")
+    cited = [int(n) for group in _MARKER.findall(text) for n in re.split(r"\D+", group) if n]
+    from_reports = any(not _is_regulation(hits[n - 1]) for n in cited if 1 <= n <= len(hits))
+    if q.own_work and cited and not from_reports and any(not _is_regulation(h) for h in hits):
+        warnings.append("问题问的是本单位的工作，但回答只引用了法律条文，请核对年度报告")
+    return warnings

@@ -1,0 +1,75 @@
+"""Framing wording carried from past reports in the knowledge base, figures removed, source kept.
+
+A past paragraph about the same area may lend a framing sentence to this year's item. Only
+sentences that state no figure, no year and no period word (今年, 全年 …) are carried, so an old
+value can never reappear; every carried sentence keeps the name of the report it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# ``(query) -> [(paragraph text, source name), …]``, nearest first.
+PastSearch = Callable[[str], list[tuple[str, str]]]
+
+_FIGURE_CHARS = re.compile(r"[\d０-９零〇壹贰叁肆伍陆柒捌玖拾佰仟%％]")
+_PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}|今年|全年|本年|去年|上年|明年|年度|年内|年初|年底|以来|累计|共计|达到")
+_LEADING = re.compile(r"^\s*(?:\d+\s*[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)\s*")
+
+
+@dataclass(frozen=True)
+class Carried:
+    """One sentence taken from a past report."""
+
+    text: str
+    source: str
+
+
+def framing_sentences(paragraph: str, min_chars: int = 14, max_chars: int = 90) -> list[str]:
+    """Figure-free, period-free sentences of a past paragraph that can frame a new item."""
+    out = []
+    for raw in re.split(r"(?<=[。！？])", paragraph):
+        sentence = _LEADING.sub("", raw.strip())
+        if not sentence.endswith("。") or not min_chars <= len(sentence) <= max_chars:
+            continue
+        if _FIGURE_CHARS.search(sentence) or _PERIOD_WORDS.search(sentence):
+            continue
+        if "，" not in sentence:  # a bare heading such as 依法开展信访工作。
+            continue
+        out.append(sentence)
+    return out
+
+
+class PastWording:
+    """Finds a framing sentence for an area in the nearest past-report paragraph.
+
+    Args:
+        search: the knowledge-base search for past-report paragraphs.
+        limit: at most this many carried sentences per draft (most wording stays stock).
+    """
+
+    def __init__(self, search: PastSearch, limit: int = 4):
+        self.search = search
+        self.limit = limit
+
+    def framing(self, query: str, used: set[str], carried: int = 0) -> Carried | None:
+        """First unused framing sentence from the paragraphs nearest to the query.
+
+        Args:
+            query: area name and the staff's area heading.
+            used: sentences already in the draft.
+            carried: sentences already carried into this draft (at most ``limit``).
+        """
+        if carried >= self.limit:
+            return None
+        try:
+            hits = self.search(query)
+        except Exception:  # a knowledge-base failure must not stop an offline draft
+            return None
+        for text, source in hits[:2]:
+            for sentence in framing_sentences(text):
+                if sentence not in used:
+                    return Carried(sentence, source)
+        return None
