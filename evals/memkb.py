@@ -50,6 +50,8 @@ class CachedQueryEmbeddings(Embeddings):
         if text not in self._cache:
             self._cache[text] = np.asarray(self.inner.embed_query(text), dtype=np.float32)
             self._dirty = True
+            if len(self._cache) % 100 == 0:
+                self.save()
         return self._cache[text].tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:  # noqa: D102
@@ -107,6 +109,6 @@ def memory_kb(
     """Cached law vectors + the chunks of ``base_dir`` (its laws too, when not cached)."""
     chunks = {c.id: c for c in law_chunks(lawlib, law_cache)}
     if base_dir is not None and base_dir.is_dir():
-        for c in store_chunks(base_dir, embeddings):
+        for c in store_chunks(base_dir, getattr(embeddings, "inner", embeddings)):
             chunks.setdefault(c.id, c)
     return MemoryStore(list(chunks.values()), embeddings)

@@ -157,11 +157,18 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--reuse-features", action="store_true", help="上次收集的特征（同一知识库）")
     args = ap.parse_args()
     retriever, names = training_retriever(args.law_cache, args.base)
     print(f"知识库：{len(retriever._current().chunks)} 个片段")
     stard, dev = split_questions("train"), load_yamlset("retrieval_v1")["questions"]
-    x, y, groups = collect(retriever, stard + dev, names)
+    cached = DEFAULT_CACHE / "ranker_features.npz"
+    if args.reuse_features and cached.is_file():
+        data = np.load(cached)
+        x, y, groups = data["x"], data["y"], data["groups"].tolist()
+    else:
+        x, y, groups = collect(retriever, stard + dev, names)
+        np.savez(cached, x=x, y=y, groups=np.asarray(groups))
     n_stard = sum(groups[: len(stard)])
     fused = -np.concatenate([np.arange(n) for n in groups]).astype(float)
     show("fused  STARD-train", metrics(fused[:n_stard], y[:n_stard], groups[: len(stard)]))

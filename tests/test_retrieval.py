@@ -80,16 +80,6 @@ def test_empty_query(retriever):
     assert retriever.search("   ") == []
 
 
-def test_own_work_intent():
-    from assistant.ownwork import is_own_work
-
-    assert is_own_work("去年开了几次党组会")
-    assert is_own_work("2021年开展了多少次行政检查")
-    assert is_own_work("东城区人防办的执法人员", office_names=["东城区人防办"])
-    assert not is_own_work("行政处罚法第三十二条怎么规定的")
-    assert not is_own_work("人防工程被侵占依据哪条处罚")
-
-
 def test_identical_texts_are_returned_once(retriever):
     hits = retriever.search("开展行政检查500余人次", k=10)
     texts = ["".join(h.text.split()) for h in hits]
@@ -117,8 +107,8 @@ class _Recorder:
 
 @pytest.mark.parametrize("question", ["人防工程被人占用了，依据哪条处罚？", "信访事项多久要办结"])
 def test_ask_and_search_share_one_ranking(retriever, question):
+    from assistant.answering import AnswerService
     from assistant.citations import CitationResolver
-    from assistant.qa import AnswerService
 
     recorder = _Recorder(retriever)
     resolver = CitationResolver(LawLibrary(), retriever.names)
