@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
     from assistant.answering import AnswerService
     from assistant.catalog import DocumentSummary, KnowledgeArticles
-    from assistant.citations import CitationResolver, CiteResult
+    from assistant.citations import CitationResolver, CiteResult, LawNames
     from assistant.documents import Hit
     from assistant.drafting.service import DraftingService
     from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.retrieval import HybridRetriever
     from assistant.store import KnowledgeStore
 
@@ -73,6 +72,20 @@ class Assistant:
         self.refresh()
         return report
 
+    def init_knowledge(
+        self, laws: str | None = "all", progress: Progress | None = None
+    ) -> list[IngestReport]:
+        """Build the default knowledge base: the law library (``laws`` profile, None = skip)
+        and the knowledge folder, refreshing the indexes once at the end rather than per step.
+        """
+        reports = []
+        if laws:
+            reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
+        if self.settings.knowledge_dir.is_dir():
+            reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
+        self.refresh()
+        return reports
+
     def remove(self, source: str) -> int:
         """Remove one document by its source name; returns removed chunks."""
         n = self.ingestor.remove(source)
@@ -84,7 +97,7 @@ class Assistant:
         """Summaries of all stored documents."""
         from assistant.catalog import list_documents
 
-        return list_documents(self.store)
+        return list_documents(self.store, self.retriever.chunks())
 
     def refresh(self) -> None:
         """Rebuild the BM25 snapshot, local articles and law names after a change."""
@@ -101,6 +114,23 @@ class Assistant:
     def cite(self, query: str) -> CiteResult:
         """Exact citation lookup."""
         return self.resolver.resolve(query)
+
+    def warm_up(self) -> float:
+        """Load every lazy model, index and table now; returns the seconds it took.
+
+        The embedding model, the BM25 snapshot, jieba's dictionary, the law names and the
+        answer path load on first use; a server warms them before it says it is ready, so
+        the first question is as fast as the tenth.
+        """
+        import time
+
+        t0 = time.perf_counter()
+        self.embeddings.embed_query("法治政府建设")
+        self.retriever.refresh()
+        self.qa.ask("2021年开展了多少次行政检查？", use_llm=False)
+        self.resolver.resolve("《中华人民共和国行政处罚法》第三十二条")
+        self.resolver.verify("依据《中华人民共和国行政许可法》第一条。")
+        return time.perf_counter() - t0
 
     def status_line(self) -> str:
         """Which backends are active, in Chinese, for the UI and CLI."""
@@ -133,14 +163,13 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     """
     from assistant.answering import AnswerService
     from assistant.catalog import KnowledgeArticles
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.config import load_settings
     from assistant.drafting.catalogue import load_catalogue
     from assistant.drafting.service import DraftingService
     from assistant.embeddings import make_embeddings
     from assistant.ingest.pipeline import Ingestor
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
     from assistant.llm import make_chat_model
     from assistant.rerank import make_reranker
     from assistant.retrieval import HybridRetriever
@@ -189,6 +218,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         exemplars=_exemplar_source(retriever),
         verify=resolver.verify,
         fonts=settings.export,
+        history=names.history,
         embeddings=embeddings,
         past=_past_paragraphs(retriever),
     )

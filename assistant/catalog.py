@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS, Hit
 
 if TYPE_CHECKING:
-    from assistant.store import KnowledgeStore
+    from collections.abc import Iterable
+
+    from assistant.store import KnowledgeStore, StoredChunk
 
 
 @dataclass
@@ -39,15 +41,22 @@ class DocumentSummary:
         return d
 
 
-def list_documents(store: KnowledgeStore) -> list[DocumentSummary]:
+def list_documents(
+    store: KnowledgeStore, chunks: Iterable[StoredChunk] | None = None
+) -> list[DocumentSummary]:
     """Summaries of every stored document, files first, then law-library laws.
+
+    ``chunks`` (e.g. the retriever's in-memory snapshot) saves reading every chunk's metadata
+    from the store again.
 
     A document whose stored chunks fall short of its ``chunks_total`` was interrupted while
     being written and is listed as ``incomplete`` whatever its regulation status.
     """
     docs: dict[str, DocumentSummary] = {}
     versions: dict[tuple[str, str], list[int]] = {}  # (source, doc_id) -> [stored, total]
-    for chunk in store.iter_chunks(include_text=False):
+    if chunks is None:
+        chunks = store.iter_chunks(include_text=False)
+    for chunk in chunks:
         m = chunk.metadata
         src = m.get("source", "")
         doc = docs.get(src)

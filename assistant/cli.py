@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+
+from assistant.cli_progress import STATUS_LABELS, RichProgress, make_progress
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
-    from assistant.ingest.pipeline import FileResult, IngestReport
+    from assistant.ingest.pipeline import IngestReport
 
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
 kb_app = typer.Typer(help="管理知识库中的文档。", no_args_is_help=True)
@@ -24,47 +25,7 @@ app.add_typer(facts_app, name="facts")
 
 console = Console()
 err = Console(stderr=True)
-
-STATUS_LABELS = {
-    "added": "已添加",
-    "replaced": "已更新（替换旧版本）",
-    "unchanged": "未变化（跳过）",
-    "error": "失败",
-    "skipped": "跳过",
-}
-
-
-class RichProgress:
-    """Renders ingest progress with rich and collects per-file lines."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            disable=not enabled,
-        )
-        self._task: Any = None
-
-    def __enter__(self) -> RichProgress:
-        self._progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.__exit__(*exc)
-
-    def start(self, total: int, description: str) -> None:  # noqa: D102
-        self._task = self._progress.add_task(description, total=max(total, 0))
-
-    def advance(self, n: int) -> None:  # noqa: D102
-        if self._task is not None:
-            self._progress.advance(self._task, n)
-
-    def file_done(self, result: FileResult) -> None:  # noqa: D102
-        pass
-
+__all__ = ["STATUS_LABELS", "RichProgress", "app", "main"]
 
 def _state(ctx: typer.Context) -> dict[str, Any]:
     ctx.ensure_object(dict)
@@ -98,11 +59,14 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
             {
                 "chunks_written": report.chunks_written,
                 "seconds": round(report.seconds, 2),
+                "notes": report.notes,
                 "results": [r.__dict__ for r in report.results],
                 "error": report.error,
             }
         )
         return
+    for note in report.notes:
+        err.print(f"[yellow]{note}[/yellow]")
     table = Table(title="入库结果")
     for col in ("文件", "类型", "结果", "片段数", "说明"):
         table.add_column(col)
@@ -133,16 +97,17 @@ def main_callback(
 @app.command()
 def init(
     ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option(help="法律库配置（默认取设置中的 law_profile）")] = None,
+    profile: Annotated[
+        str, typer.Option(help="导入哪些法律：all（默认，全部内置法律）、default、renfang")
+    ] = "all",
     skip_laws: Annotated[bool, typer.Option("--skip-laws", help="不导入法律库")] = False,
 ) -> None:
-    """建立默认知识库：导入默认法律配置和 knowledge/ 目录（可重复运行，已有内容会跳过）。"""
+    """建立默认知识库：导入内置法律库和 knowledge/ 目录（可重复运行，已有内容会跳过）。"""
+    console.print("【启动】加载设置、向量模型和法律库……", highlight=False)
     asst = get_assistant(ctx)
-    with RichProgress() as progress:
-        if not skip_laws:
-            _print_report(asst.import_laws(profile or asst.settings.law_profile, progress))
-        if asst.settings.knowledge_dir.is_dir():
-            _print_report(asst.ingest([asst.settings.knowledge_dir], progress))
+    with make_progress(console, err) as progress:
+        for report in asst.init_knowledge(None if skip_laws else profile, progress):
+            _print_report(report)
     console.print(asst.status_line())
 
 
@@ -164,7 +129,7 @@ def ingest(
         raise typer.Exit(2)
     asst = get_assistant(ctx)
     failed = False
-    with RichProgress(enabled=not as_json) as progress:
+    with make_progress(console, err, enabled=not as_json) as progress:
         if laws:
             try:
                 report = asst.import_laws(laws, progress)
@@ -351,10 +316,13 @@ def verify(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="要核验的文稿（TXT/MD/DOCX/PDF）")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    year: Annotated[
+        int | None, typer.Option("--year", help="文稿所述年度，按该年判断法规是否已被替代（默认今天）")
+    ] = None,
 ) -> None:
     """核验文稿中所有法规引用。"""
     text = _read_text(file)
-    checks = get_assistant(ctx).resolver.verify(text)
+    checks = get_assistant(ctx).resolver.verify(text, as_of=year)
     bad = [c for c in checks if c.status != "ok"]
     if as_json:
         _print_json({"total": len(checks), "problems": len(bad), "checks": [c.to_json() for c in checks]})
@@ -425,13 +393,47 @@ def serve(
     port: Annotated[int | None, typer.Option(help="端口（默认 7860）")] = None,
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
-    """启动网页界面。"""
+    """启动网页界面：加载模型和索引后打印网址和“已就绪”。"""
+    import time
+
     from assistant.ui.app import serve as serve_ui
 
+    t0 = time.perf_counter()
+    console.print("正在加载模型和索引……", highlight=False)
     asst = get_assistant(ctx, llm)
     if asst.store.count() == 0:
         err.print("[yellow]知识库为空：请先运行 assistant init 建立默认知识库。[/yellow]")
-    serve_ui(asst, host=host, port=port)
+    asst.warm_up()
+    demo = serve_ui(asst, host=host, port=port, block=False)
+    url = demo.local_url
+    if not _answers(url):
+        err.print(f"[red]网页服务未能在 {url} 响应，请检查端口是否被占用。[/red]")
+        demo.close()
+        raise typer.Exit(1)
+    console.print(f"网页界面：{url}", highlight=False)
+    console.print(f"已就绪（启动用时 {time.perf_counter() - t0:.0f} 秒；按 Ctrl+C 停止）", highlight=False)
+    try:
+        demo.block_thread()
+    finally:
+        demo.close()
+
+
+def _answers(url: str, timeout: float = 120.0) -> bool:
+    """Poll the server until its page answers (True) or ``timeout`` passes (False)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.status < 500
+        except urllib.error.HTTPError as exc:
+            return exc.code < 500  # 401 with login on: the server answers
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 @app.command("hash-password")

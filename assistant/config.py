@@ -88,9 +88,9 @@ class RerankSettings(BaseModel):
 class Calibration(BaseModel):
     """How one embedding backend's raw cosines read: where unrelated text sits, what is evidence."""
 
-    floor: float = Field(description="Cosine of unrelated text; rescaled to 0")
-    span: float = Field(gt=0, description="floor + span = clearly related; rescaled to 1")
-    min_relevance: float = Field(description="Cosine a hit needs to count as evidence")
+    floor: float = Field(0.80, description="Cosine of unrelated text; rescaled to 0")
+    span: float = Field(0.15, gt=0, description="floor + span = clearly related; rescaled to 1")
+    min_relevance: float = Field(0.86, description="Cosine a hit needs to count as evidence")
     confident_margin: float = Field(0.02, ge=0, description="Cosine this far above min_relevance is evidence on its own")
 
     def scale(self, cosine: float | None) -> float:

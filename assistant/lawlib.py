@@ -211,6 +211,22 @@ class LawLibrary:
         )
         return [r["n"] for r in rows]
 
+    def repeal_articles(self) -> list[tuple[str, str, str]]:
+        """``(law, effective date, article text)`` of articles that repeal other laws (同时废止)."""
+        rows = self._query(
+            "SELECT a.law_name, l.effective_date, l.publish_date, a.article_text FROM articles a "
+            "JOIN laws l ON a.law_id = l.law_id "
+            "WHERE a.article_text LIKE '%同时废止%' OR a.article_text LIKE '%同时失效%' "
+            "ORDER BY l.version_date"
+        )
+        return [(r[0], r[1] or r[2] or "", r[3] or "") for r in rows]
+
+    def repealed(self) -> list[LawInfo]:
+        """Laws whose every stored version is marked 已废止."""
+        infos = self.laws(include_history=True)
+        alive = {i.name for i in infos if i.status != "已废止"}
+        return [i for i in infos if i.status == "已废止" and i.name not in alive]
+
     # -- profiles ----------------------------------------------------------------------------
 
     def _load_profiles(self) -> dict[str, dict]:

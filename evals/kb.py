@@ -1,4 +1,6 @@
-"""Build (or reuse) the evaluation knowledge base: a law profile plus ../shared/corpus.
+"""Build (or reuse) the evaluation knowledge base: the default knowledge base (the whole law
+library, loaded from the shipped vectors, plus knowledge/), ../shared/corpus and the reports
+written for the evals (evals/datasets/reports/). ``profile`` can restrict the laws.
 
 Ingest is idempotent, so the cached folder is reused across runs and only new chunks
 are embedded.
@@ -14,11 +16,13 @@ from assistant.config import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
+# Reports written for the evals (an office other than 人防: 区司法局), ingested beside the corpus.
+EVAL_REPORTS = REPO / "evals" / "datasets" / "reports"
 DEFAULT_CACHE = Path(os.environ.get("ASSISTANT_EVAL_CACHE", Path.home() / ".cache" / "fazhi-assistant-evals"))
 
 
-def eval_assistant(profile: str = "default", cache: Path = DEFAULT_CACHE, quiet: bool = False) -> Assistant:
-    """An assistant over ``profile`` + the shared corpus, stored under ``cache/profile``."""
+def eval_assistant(profile: str = "all", cache: Path = DEFAULT_CACHE, quiet: bool = False) -> Assistant:
+    """An assistant over the laws of ``profile`` + knowledge/ + the shared corpus, under ``cache/profile``."""
     if not CORPUS.is_dir():
         raise SystemExit(f"缺少评测语料：{CORPUS}")
     settings = load_settings(
@@ -35,7 +39,16 @@ def eval_assistant(profile: str = "default", cache: Path = DEFAULT_CACHE, quiet:
         progress.__enter__()
     try:
         asst.import_laws(profile, progress)
-        asst.ingest([CORPUS / "reports", CORPUS / "pdf", CORPUS / "regulations"], progress)
+        asst.ingest(
+            [
+                REPO / "knowledge",
+                CORPUS / "reports",
+                CORPUS / "pdf",
+                CORPUS / "regulations",
+                EVAL_REPORTS,
+            ],
+            progress,
+        )
     finally:
         if progress is not None:
             progress.__exit__(None, None, None)

@@ -3,7 +3,12 @@
 Usage: python evals/run_qa.py [--dataset qa_v1] [--profile default] [--llm offline|openai|llamacpp]
 A question counts as correct when the answer holds every ``must_contain`` phrase and cites
 one of the gold sources (or, for ``expect_not_found``, says nothing was found).
-Exits non-zero when accuracy is below 0.85 or any answer carries an invalid citation.
+Exits non-zero when accuracy is below 0.85, fact questions (report_fact) below 0.95, or any
+answer carries an invalid citation.
+
+Then the broad questions (``qa_broad_<split>_v1``, default split ``test``; see
+:mod:`evals.keyfacts`): key-fact coverage per answer and per shape; on the test split it exits
+non-zero when fewer than 85% of answers carry half their key facts or a follow-up runs long.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from evals.kb import eval_assistant, load_yamlset, write_results  # noqa: E402
 
 THRESHOLDS = {"accuracy": 0.85, "citation_validity": 1.0}
+FACT_ACCURACY = 0.95  # report_fact questions
 
 
 def _squash(text: str) -> str:
@@ -93,9 +99,11 @@ def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dataset", default="qa_v1")
-    ap.add_argument("--profile", default="default")
+    ap.add_argument("--profile", default="all")
     ap.add_argument("--llm", default="offline")
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--broad", default="test", choices=["dev", "test", "none"],
+                    help="broad-question split to run (gates only on test)")
     args = ap.parse_args()
     asst = eval_assistant(args.profile)
     if args.llm != "offline":
@@ -120,9 +128,28 @@ def main() -> int:
                 print(f"  {r['id']} contains={r['contains']} source={r['source_hit']} {r['question']} → {r['answer'][:120]}")
     m = summarise(rows)
     fails = [f"{k} {m[k]:.3f} < {v}" for k, v in THRESHOLDS.items() if m[k] < v]
+    facts = summarise([r for r in rows if r["kind"] == "report_fact"])["accuracy"]
+    if any(r["kind"] == "report_fact" for r in rows) and facts < FACT_ACCURACY:
+        fails.append(f"report_fact accuracy {facts:.3f} < {FACT_ACCURACY}")
+    if args.broad != "none":
+        fails += _broad(asst, args.broad, args.llm, args.show_misses)
     for f in fails:
         print(f"未达标：{f}")
     return 1 if fails else 0
+
+
+def _broad(asst, split: str, llm: str, show: bool) -> list[str]:
+    from evals.keyfacts import report_broad, run_broad
+
+    rows = [run_broad(asst, q) for q in load_yamlset(f"qa_broad_{split}_v1")["questions"]]
+    missed = report_broad(rows, split)
+    times = sorted(r["ms"] for r in rows)
+    print(f"ask 延迟 p50 {times[len(times) // 2]:.0f} ms（概括性问题，llm={llm}）")
+    print(f"明细：{write_results(rows, f'qa_broad_{split}_{llm}')}")
+    for r in rows if show else []:
+        if not r["covered"] or not r["short"]:
+            print(f"  {r['id']} {r['coverage']:.2f} {r['chars']}字 缺：{r['missing']} {r['question']} → {r['answer'][:160]}")
+    return missed if split == "test" else []
 
 
 if __name__ == "__main__":

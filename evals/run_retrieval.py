@@ -158,7 +158,7 @@ def build(kb: str, profile: str):
 def main() -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--profile", default="default")
+    ap.add_argument("--profile", default="all")
     ap.add_argument("--kb", choices=("eval", "memory"), default="eval")
     ap.add_argument("--show-misses", default="", help="dev / test / stard-test")
     args = ap.parse_args()

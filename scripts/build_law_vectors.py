@@ -71,7 +71,10 @@ def main() -> int:
     all_ids: list[str] = []
     all_vecs: list[np.ndarray] = []
     for n, law in enumerate(order, 1):
-        pending = ingestor._prepare_law(law, list(lib.articles([law])))
+        articles = list(lib.articles([law]))
+        if not articles:  # e.g. an amendment whose articles are all folded into its law
+            continue
+        pending = ingestor._prepare_law(law, articles)
         key = hashlib.sha256("\n".join(pending.ids).encode()).hexdigest()[:16]
         cached = args.cache / f"{key}.npz"
         if shards > 1 and n % shards != shard:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import CitationResolver, quote_matches
+from assistant.citations import CitationResolver, LawNames, quote_matches
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
 from assistant.numerals import article_label, chinese_to_int
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "regulations"

@@ -127,6 +127,18 @@ def test_past_report_lends_framing_without_its_figures():
     assert "行政执法" in calls
 
 
+def test_past_wording_of_another_office_is_not_carried():
+    paragraph = "依法推进人防管理法治化建设，严格执法程序，确保执法规范有序。"
+
+    def past(query):
+        return [(paragraph, "2021年东城区人防办法治政府建设年度情况报告")]
+
+    facts, _ = case("sifaju_full")
+    assert Composer(past=past).compose(facts).sources == []
+    own = facts.model_copy(update={"organization": "东城区人防办"})
+    assert Composer(past=past).compose(own).sources == ["2021年东城区人防办法治政府建设年度情况报告"]
+
+
 def test_past_search_failure_does_not_stop_the_draft():
     def broken(query):
         raise RuntimeError("知识库不可用")

@@ -135,7 +135,7 @@ def test_injected_citation_verifier():
     facts, _ = case("chengguan_medium")
     seen = []
 
-    def verify(text):
+    def verify(text, as_of=None):
         seen.append(text)
         return [FakeCheck("ok", "核对无误"), FakeCheck("article_missing", "《中华人民共和国行政处罚法》没有第九百条")]
 

@@ -96,12 +96,13 @@ def test_refresh_in_process_saves_the_new_snapshot(tmp_path: Path, monkeypatch) 
     assert _retriever(reopened, cache).search("行政复议", k=1)[0].text == TEXTS["c3"]
 
 
-def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", ["vectors.npy", "chunks.pkl", "words/vocab.index.json"])
+def test_damaged_cache_is_rebuilt(tmp_path: Path, damaged: str) -> None:
     cache = tmp_path / "index"
     store = _store(tmp_path / "kb")
     _add(store, ["c1", "c2"])
     _retriever(store, cache).search("人民防空", k=1)
-    (cache / "vectors.npy").write_bytes(b"not numpy")
+    (cache / damaged).write_bytes(b"garbage")
     hits = _retriever(_store(tmp_path / "kb"), cache).search("侵占人民防空工程罚款", k=1)
     assert hits[0].text == TEXTS["c2"]
 
@@ -123,3 +124,19 @@ def test_fingerprint_follows_writes(tmp_path: Path, writes: int) -> None:
         _add(store, [f"c{i + 1}"])
     assert (store.fingerprint() == start) is (writes == 0)
     assert _store(tmp_path / "kb").fingerprint() == store.fingerprint()
+
+
+def test_assistant_documents_follow_ingest_and_remove(fake_settings, tmp_path: Path) -> None:
+    from assistant.app import build_assistant
+
+    doc = tmp_path / "人防工作总结.txt"
+    doc.write_text("2021年人防工作总结\n本年度开展人防工程检查十二次。\n", encoding="utf-8")
+    asst = build_assistant(fake_settings)
+    asst.ingest([doc])
+    assert "人防工作总结.txt" in {d.source for d in asst.documents()}
+    assert (fake_settings.data_dir / "index" / "manifest.json").is_file()
+    reopened = build_assistant(fake_settings)  # listing comes from the saved snapshot
+    assert {d.source for d in reopened.documents()} == {d.source for d in asst.documents()}
+    assert asst.remove("人防工作总结.txt") > 0
+    assert "人防工作总结.txt" not in {d.source for d in asst.documents()}
+    assert "人防工作总结.txt" not in {d.source for d in build_assistant(fake_settings).documents()}

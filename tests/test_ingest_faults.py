@@ -198,7 +198,7 @@ def test_cli_kb_list_shows_where_each_document_came_from(tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
     out = runner.invoke(app, ["ingest", str(second)])
-    assert out.exit_code == 0 and "替换" not in out.stdout
+    assert out.exit_code == 0 and "已更新（替换旧版本）" not in out.stdout and "已添加" in out.stdout
     docs = json.loads(runner.invoke(app, ["kb", "list", "--json"]).stdout)
     assert sorted((d["source"], d["path"], d["year"]) for d in docs) == [
         ("2022/年度情况报告.txt", str(second.resolve()), 2022),
@@ -238,3 +238,68 @@ def test_upload_page_reports_lost_store_in_chinese_and_cleans_uploads(fake_setti
     monkeypatch.undo()
     assert asst.store.count() == before
     asst.close()
+
+
+def _start_chroma(path, port):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .conftest import _wait_heartbeat
+
+    beside = Path(sys.executable).parent / "chroma"
+    exe = str(beside) if beside.exists() else shutil.which("chroma")
+    if exe is None:
+        pytest.skip("未找到 chroma 命令（pip install chromadb）")
+    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_heartbeat("127.0.0.1", port)
+    return proc
+
+
+@pytest.mark.integration
+def test_real_chroma_server_stopping_mid_ingest_then_resuming(fake_settings, tmp_path):
+    from assistant.app import build_assistant
+
+    from .conftest import _free_port
+
+    port = _free_port()
+    server = _start_chroma(tmp_path / "chroma", port)
+    settings = fake_settings.model_copy(update={
+        "chroma": fake_settings.chroma.model_copy(update={"host": "127.0.0.1", "port": port, "write_batch": 1})})
+    doc = _write(tmp_path / "工作总结.txt", "2023年法治政府建设工作总结\n" + "\n".join(
+        f"第{i}项工作：开展行政检查{i}次，完成整改{i}项。" * 5 for i in range(40)))
+
+    class StopServerAfterFiveBatches:
+        done = 0
+
+        def start(self, total, description):
+            pass
+
+        def advance(self, n):
+            self.done += n
+            if self.done == 5:
+                server.terminate()
+                server.wait(timeout=30)
+
+        def file_done(self, result):
+            pass
+
+    try:
+        asst = build_assistant(settings)
+        report = asst.ingest([doc], StopServerAfterFiveBatches())
+        (result,) = report.results
+        assert result.status == "error" and "连接中断" in result.message
+        assert "连接中断" in report.error and "Errno" not in report.error
+        server = _start_chroma(tmp_path / "chroma", port)
+        asst = build_assistant(settings)
+        assert [d.status for d in asst.documents()] == ["incomplete"]
+        again = asst.ingest([doc])
+        total = again.results[0].chunks
+        assert again.results[0].status == "added" and again.chunks_written == total - 5
+        assert asst.store.count() == total  # resumed: nothing written twice
+        assert [d.status for d in asst.documents()] == ["current"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -73,3 +73,32 @@ def test_llamacpp_server_stops_and_frees_its_port(gguf):
             assert resp.status == 200
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url.removesuffix("/v1") + "/health", timeout=2)
+
+
+
+def test_llamacpp_redrafts_a_section_through_composition_and_figure_guards(llm):
+    """One section (二) through the real model: composed reference + phrase-library guidance in,
+    figure guards on the way out (the small model's text is used only when it keeps the figures)."""
+    from assistant.drafting import DraftingService, check_draft, facts_from_dict
+    from assistant.drafting.checks import invented_numbers
+
+    facts = facts_from_dict({
+        "organization": "示例区司法局", "year": 2023,
+        "measures": [{"area": "行政复议", "text": "全年受理行政复议申请168件，直接纠错19件"}],
+        "shortcomings": ["基层司法所力量薄弱，部分司法所仅有工作人员2名"],
+        "first_responsible_person": ["主要负责人带头讲授法治课3次"],
+        "next_year_plans": ["推进行政复议规范化建设"],
+    })
+    service = DraftingService(llm=llm)
+    offline = service.draft(facts)
+    draft = service.regenerate(offline, "shortcomings", facts, mode="llm")
+    text = draft.text()
+    for other in ("opening", "measures", "responsible", "plans"):
+        assert draft.section(other).text == offline.section(other).text
+    assert not [w for w in check_draft(draft, facts) if w.code.startswith("figure_")]
+    assert invented_numbers(text, facts) == []
+    assert "2名" in draft.section("shortcomings").text
+    label = service.structure.labels["shortcomings"]
+    used_model = draft.section("shortcomings").text != offline.section("shortcomings").text
+    fell_back = any(w.startswith(label) and "大模型" in w for w in draft.warnings)
+    assert used_model != fell_back, draft.warnings

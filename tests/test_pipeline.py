@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
+from assistant.citations import LawNames
 from assistant.embeddings import HashEmbeddings
 from assistant.ingest.pipeline import Ingestor
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
 from assistant.store import make_store
 
 from .conftest import REGULATIONS, REPORT_TXT

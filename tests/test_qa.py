@@ -262,9 +262,8 @@ def test_empty_question_gets_a_clear_message():
 @pytest.fixture(scope="module")
 def law():
     """Real CitationResolver + LawNames over the shipped laws.db."""
-    from assistant.citations import CitationResolver
+    from assistant.citations import CitationResolver, LawNames
     from assistant.lawlib import LawLibrary
-    from assistant.lawnames import LawNames
 
     try:
         lib = LawLibrary(None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.citations import LawNames
 from assistant.config import RetrievalSettings
 from assistant.embeddings import E5Embeddings
 from assistant.ingest.pipeline import Ingestor
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
 from assistant.retrieval import HybridRetriever
 from assistant.retrieval.lexical import Tokenizer
 from assistant.store import make_store

@@ -180,7 +180,9 @@ def resolve_followup(
     if (para_ref or item_ref) and article:
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
-    # Topic keywords may imply other laws; the one under discussion is named.
+    if standalone == question:
+        return Resolved(question, detected)  # it has a topic of its own: it stands alone
+    # Elliptical: the law under discussion is named along with the topic carried over.
     return Resolved(f"《{law}》{standalone}", [law, *(d for d in detected if d != law)], True)
 
 

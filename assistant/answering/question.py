@@ -23,7 +23,7 @@ QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多�
 STOP_TERMS = frozenset(
     "什么 怎么 怎样 如何 哪些 哪个 是否 可以 应当 规定 有关 关于 情况 一下 请问 去年 今年 明年 "
     "这个 那个 以及 还是 还有 是不是 有没有 需要 一共 分别 最多 最高 最长 最少 上限 下限 能否 "
-    "不要 要不要 能不能 可不可以".split()
+    "不要 要不要 能不能 可不可以 依据 根据".split()
 )
 _QUESTION_TOKEN = re.compile(
     r"^(?:几.?|多少.*|多长.*|多久|多大|多高|哪.*|什么.*|怎么.*|谁|最[多高长少低大短]能?|.说)$"
@@ -44,10 +44,11 @@ FIGURE = re.compile(  # a measured figure: 500余人次, 伍千伍百元, 30%, n
 )
 PERIOD = re.compile(r"(?<!\d)[一二两三四五六七八九十百\d]{1,3}个?(?:工作日|日|天|个月|年)")
 _UNIT_ASKED = re.compile(r"(?:多少|几)(人次|万元|元|场|次|件|个|人|名|项|家|支|册|户|处|批|期|天)")
-_MONEY_ASKED = re.compile(r"多少钱|罚款多少|罚了多少|罚多少|金额|罚款幅度|能罚")
+_MONEY_ASKED = re.compile(r"多少钱|罚款.{0,3}多少|罚了多少|罚多少|金额|罚款幅度|能罚|罚款.{0,2}最[多高]")
 _PERIOD_ASKED = re.compile(r"多久|多长时间|期限|几天|几日|多少日|多少天|多少年|几年|时限")
 _LIST_ASKED = re.compile(r"哪[些几两]|几[个项类种]|种类|分为|方面")
 _PENALTY = re.compile(r"罚|处分|法律责任|追究")
+_SANCTION_WORDS = frozenset(("处罚", "惩罚"))
 _NORMATIVE = re.compile(
     r"应当|应该|可以|能否|能不能|要不要|需要|必须|是否|依据|规定|期限|罚|处分|不得|谁"
 )
@@ -165,6 +166,8 @@ class Question:
         report = report or part in cues.report_parts
         quantity = asks_quantity(text) or unit is not None
         terms = tuple(keywords(text))
+        if _PENALTY.search(text):  # 处罚 is asked; texts say 罚款, 处…罚款: any 罚 answers
+            terms = tuple(dict.fromkeys("罚" if t in _SANCTION_WORDS else t for t in terms))
         return cls(
             text=text,
             query=query,

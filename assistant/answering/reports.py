@@ -17,15 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answering.intent import Cues
-from assistant.answering.passage import ENUMERATOR, SENTENCE_END, hit_lines, is_article
+from assistant.answering.passage import ENUMERATOR, hit_lines, is_article
 from assistant.answering.question import Question, has_figure, normalize
 from assistant.documents import Hit
+from assistant.ingest.splitters import REPORT_LEVELS
 
 MIN_CHARS, MAX_CHARS = 150, 800  # broad answers
 ITEM_CHARS = {"list": 170, "summary": 400}  # per item
 MAX_ITEMS = {"list": 8, "summary": 3}
 _OUTCOME = re.compile(r"取得|实现|提升|提高|保持|成效|明显|完成|确保|达到|满意|增强|无.{0,6}发生")
 _CONTINUED = re.compile(r"（续）$")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 一是……二是……: the points of a paragraph
+# Sentence ends, and a lead-in's colon before its points ("存在一些不足：一是……").
+_POINTS = re.compile(r"(?<=[。！？；!?;])|(?<=[：:])(?=[一二三四五六七八九十]+是)")
 
 Documents = Callable[[str], list[Hit]]
 
@@ -49,41 +53,53 @@ class Unit:
 
 
 def report_units(chunks: list[Hit], cues: Cues) -> list[Unit]:
-    """A report's chunks regrouped into items (leaf sections), in document order.
+    """A report's chunks read back as one text and regrouped into items, in document order.
 
-    Heading lines are dropped; an item line's title sentence ("2.积极普法宣传……。") is kept
-    only when the item says nothing else.
+    The heading tree is rebuilt from the lines (not from chunk metadata: a one-sentence item
+    such as "（一）全面贯彻……。" is stored with the chunk after it). An item line's title
+    sentence ("2.积极普法宣传……。") is kept only when the item says nothing else.
     """
     chunks = sorted(chunks, key=lambda h: int(h.metadata.get("chunk_index") or 0))
-    units: dict[str, Unit] = {}
-    titles: dict[str, tuple[str, Hit]] = {}
+    units: list[Unit] = []
+    stack: list[tuple[int, str]] = []
+    current = Unit(("",), "opening")
+    titles: dict[int, tuple[str, Hit]] = {}
+    part = 0
     for hit in chunks:
-        section = str(hit.metadata.get("section") or "")
-        path = tuple(p.strip() for p in section.split(" > ") if p.strip()) or ("",)
-        unit = units.setdefault(section, Unit(path, cues.part_of(section)))
         for line in hit_lines(hit):
-            if _CONTINUED.search(line) or any(_same(line, p) for p in path[:-1]):
-                continue  # a heading, or its "（续）" repeat
-            for sentence in (s.strip() for s in SENTENCE_END.split(line)):
-                if not sentence:
-                    continue
-                if _same(sentence, path[-1]):
-                    titles.setdefault(section, (ENUMERATOR.sub("", sentence), hit))
-                else:
-                    unit.sentences.append((sentence, hit))
-    for section, unit in units.items():
-        if not unit.sentences and section in titles:
-            unit.sentences.append(titles[section])
-    return [u for u in units.values() if u.sentences]
+            if _CONTINUED.search(line):
+                continue
+            level = _level(line, cues, part)
+            if level:
+                if level == 1:
+                    key = cues.structure.heading_key(line, part)
+                    part = cues.structure.section(key).number if key else part
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                title = line.partition("。")[0]
+                stack.append((level, title))
+                units.append(current)
+                path = tuple(t for _, t in stack)
+                current = Unit(path, cues.part_of(path[0]))
+                titles[id(current)] = (ENUMERATOR.sub("", title), hit)
+                line = line[len(title) + 1 :].strip()
+            for sentence in (s.strip() for s in _POINTS.split(line)):
+                if sentence:
+                    current.sentences.append((sentence, hit))
+    units.append(current)
+    for unit, after in zip(units, [*units[1:], None], strict=True):
+        parent = after is not None and after.path[: len(unit.path)] == unit.path
+        if not unit.sentences and id(unit) in titles and len(unit.path) > 1 and not parent:
+            unit.sentences.append(titles[id(unit)])  # a one-sentence item: its title says it all
+    return [u for u in units if u.sentences]
 
 
-def _same(text: str, heading: str) -> bool:
-    """Whether ``text`` is the heading (labels may be cut short with "…")."""
-    a = ENUMERATOR.sub("", text).strip().rstrip("。；;")
-    b = ENUMERATOR.sub("", heading).strip().rstrip("。；;")
-    if not a or not b:
-        return False
-    return a == b or (b.endswith("…") and a.startswith(b.rstrip("…")))
+def _level(line: str, cues: Cues, part: int) -> int:
+    """Heading level of a report line (1 = a mandated part, even when mistyped "2、"), or 0."""
+    if cues.structure.heading_key(line, part):
+        return 1
+    line = line.lstrip("#").strip()
+    return next((lv for lv, rx in REPORT_LEVELS if rx.match(line)), 0)
 
 
 def choose_units(q: Question, units: list[Unit]) -> list[Unit]:
@@ -92,6 +108,9 @@ def choose_units(q: Question, units: list[Unit]) -> list[Unit]:
     pool = [u for u in units if u.part == part] if part else [
         u for u in units if u.part not in ("plans", "shortcomings", "opening")
     ]
+    if part is None and q.years:  # the part whose heading names the year asked
+        dated = [u for u in units if any(f"{y}年" in u.path[0] for y in q.years)]
+        pool = dated or pool  # (四、2022年…主要安排 for "2022年…", 一、2021年…举措 for "2021年…")
     if not pool:
         return []
     topic = [normalize(t) for t in q.topic]
@@ -122,9 +141,12 @@ def key_sentences(q: Question, unit: Unit, budget: int) -> list[tuple[str, Hit]]
 
     def weight(sentence: str) -> float:
         s = normalize(sentence)
+        if s.endswith(("：", ":")):
+            return -1.0  # a lead-in ("主要反映在以下两个方面：") says nothing itself
         return (
             (2.0 if has_figure(s) else 0.0)
             + (1.0 if _OUTCOME.search(s) else 0.0)
+            + (1.5 if _ORDINAL.match(s) else 0.0)
             + sum(0.5 for t in topic if t in s)
         )
 
@@ -156,19 +178,18 @@ def section_answer(
         return None
     budget = max(ITEM_CHARS[q.shape], MIN_CHARS // len(units) + 40)
     budget = min(budget, MAX_CHARS // len(units))
-    used: list[Hit] = []
+    used: dict[tuple[int, str], Hit] = {}  # (chunk, item) → source, so [n] names the item
     lines = []
     for number, unit in enumerate(units, 1):
+        section = " > ".join(unit.path)
         parts = []
         for sentence, hit in key_sentences(q, unit, budget):
-            if hit not in used:
-                used.append(hit)
-            parts.append(f"{sentence.rstrip('。；;，, ')}[{used.index(hit) + 1}]。")
-        only_title = _same(unit.sentences[0][0], unit.path[-1]) or unit.heading.startswith(
-            ENUMERATOR.sub("", unit.sentences[0][0]).rstrip("。")
-        )
+            key = (id(hit), section)
+            if key not in used:
+                used[key] = Hit(hit.text, {**hit.metadata, "section": section}, hit.score, hit.dense)
+            parts.append(f"{sentence.rstrip('。；;，, ')}[{list(used).index(key) + 1}]。")
+        only_title = unit.heading == ENUMERATOR.sub("", unit.sentences[0][0]).rstrip("。；;")
         lead = f"{number}. " if only_title else f"{number}. {unit.heading}："
-        lead = lead if len(units) > 1 or q.shape == "list" else ""
-        lines.append(lead + "".join(parts))
+        lines.append((lead if len(units) > 1 or q.shape == "list" else "") + "".join(parts))
     title = str(reports[0].metadata.get("title") or source or "知识库").strip("《》")
-    return f"据《{title}》：\n" + "\n".join(lines), used
+    return f"据《{title}》：\n" + "\n".join(lines), list(used.values())

@@ -1,8 +1,8 @@
 """Which area of 法治政府建设 a measure belongs to: keywords first, nearest exemplar by embedding.
 
-The embedding model is the configured LangChain ``Embeddings`` passed in; it breaks ties and
-classifies measures whose wording no keyword knows. Without one, keywords decide and the
-``other`` area is the fallback.
+The embedding model is the configured LangChain ``Embeddings`` passed in; it breaks exact ties
+of the keyword score and classifies measures whose wording no keyword knows (so a typical draft
+embeds only a few texts). Without one, keywords decide and the ``other`` area is the fallback.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class AreaClassifier:
         self.embeddings = embeddings
         self.label_weight = label_weight
         self._exemplar_vectors: list[tuple[Area, list[float]]] | None = None
+        self._queries: dict[str, list[float]] = {}
 
     def keyword_scores(self, text: str, label: str = "") -> dict[str, int]:
         """Matched keyword characters per area key (the label counts ``label_weight`` times)."""
@@ -67,7 +68,9 @@ class AreaClassifier:
         """Area of the exemplar nearest to the text (optionally only among some area keys)."""
         if self.embeddings is None:
             return None
-        query = self.embeddings.embed_query(text)
+        if text not in self._queries:
+            self._queries[text] = self.embeddings.embed_query(text)
+        query = self._queries[text]
         best: tuple[Area, float] | None = None
         for area, vector in self._vectors():
             if among and area.key not in among:
@@ -77,16 +80,16 @@ class AreaClassifier:
                 best = (area, sim)
         return best
 
-    def classify(self, text: str, label: str = "") -> Classification:
+    def classify(self, text: str, label: str = "", use_embeddings: bool = True) -> Classification:
         """Area of a measure (``label`` is the staff's area heading, ``text`` everything else)."""
         scores = self.keyword_scores(text, label)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1] or self.embeddings is None):
+        tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
+        if ranked and (not tie or self.embeddings is None or not use_embeddings):
             return Classification(self.library.area(ranked[0][0]), "keywords", float(ranked[0][1]))
-        # Close keyword scores, or no keyword at all: the nearest exemplar decides.
-        top = ranked[0][1] if ranked else 0
-        among = {k for k, s in ranked if 2 * s >= top} or None
-        found = self.nearest(f"{label} {text}".strip(), among)
+        # A tie, or no keyword at all: the nearest exemplar decides (among the tied areas).
+        among = {k for k, s in ranked if s == ranked[0][1]} or None
+        found = self.nearest(f"{label} {text}".strip(), among) if use_embeddings else None
         if found is not None:
             return Classification(found[0], "embedding", found[1])
         return Classification(self.library.area("other"), "fallback", 0.0)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.citations.history import LawHistory
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.compare import CHANGE_RE
 from assistant.drafting.draft import Draft
@@ -15,14 +16,9 @@ from assistant.drafting.facts import Facts
 from assistant.drafting.numbers import find_figures, number_values, parse_quantity
 from assistant.drafting.structure import ReportStructure, load_structure
 
-Verify = Callable[[str], list]
+# ``verify(text, as_of=report_year) -> list[CitationCheck]`` (CitationResolver.verify).
+Verify = Callable[..., list]
 
-# Regulations replaced by a newer one under a different name; citing the old one is a mistake.
-SUPERSEDED = {
-    "信访条例": "信访工作条例",
-    "法治政府建设实施纲要（2015—2020年）": "法治政府建设实施纲要（2021—2025年）",
-    "法治政府建设实施纲要（2015-2020年）": "法治政府建设实施纲要（2021—2025年）",
-}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Numbers that are not figures: list numbering, article numbers, years, dates like 5.12.
 _IGNORED = (
@@ -136,19 +132,24 @@ def check_conflicts(text: str, facts: Facts, catalogue: Catalogue | None = None,
             for c in check.conflicts(text, facts)]
 
 
-def check_superseded(text: str) -> list[CheckWarning]:
-    """Citations of regulations that have been replaced, e.g. 《信访条例》 -> 《信访工作条例》."""
+def check_superseded(text: str, year: int | None, history: LawHistory | None = None) -> list[CheckWarning]:
+    """Regulations named in the draft that were already replaced in the report's year.
+
+    ``history`` is the app's :class:`LawHistory` (law library and ingested regulations);
+    without one, the curated list shipped in resources/ is used.
+    """
+    history = history if history is not None else LawHistory.from_resources()
     out = []
-    for old, new in SUPERSEDED.items():
-        if f"《{old}》" in text:
-            out.append(CheckWarning("superseded", f"《{old}》已被《{new}》替代，请改为引用《{new}》"))
+    for entry in history.mentions(text, as_of=year):
+        advice = f"，请改为引用《{entry.by}》" if entry.by else "，请删除或改为引用现行规定"
+        out.append(CheckWarning("superseded", entry.note().rstrip("。") + advice))
     return out
 
 
-def check_citations(text: str, verify: Verify) -> list[CheckWarning]:
-    """Run the injected citation verifier and report every citation that is not ok."""
+def check_citations(text: str, verify: Verify, year: int | None = None) -> list[CheckWarning]:
+    """Run the injected citation verifier (judging repeals at the report's year); report problems."""
     out = []
-    for result in verify(text) or []:
+    for result in verify(text, as_of=year) or []:
         status = getattr(result, "status", "ok")
         if status != "ok":
             out.append(CheckWarning(f"citation_{status}", str(getattr(result, "message", status))))
@@ -156,22 +157,22 @@ def check_citations(text: str, verify: Verify) -> list[CheckWarning]:
 
 
 def check_draft(draft: Draft | str, facts: Facts, verify: Verify | None = None,
-                catalogue: Catalogue | None = None, structure: ReportStructure | None = None
-                ) -> list[CheckWarning]:
-    """All checks on a draft (a :class:`Draft` or its plain text).
+                catalogue: Catalogue | None = None, structure: ReportStructure | None = None,
+                history: LawHistory | None = None) -> list[CheckWarning]:
+    """All checks on a draft (a :class:`Draft` or its plain text); repeals judged at ``facts.year``.
 
     ``catalogue`` and ``structure`` are the ones built once by the drafting service; they are
-    loaded from their files only when a caller (a test, an eval) gives none.
+    loaded from their files only when a caller (a test, an eval) gives none. ``history`` is the
+    app's repeal history (None = the curated list in resources/).
     """
     text = _text(draft)
     warnings = check_structure(text, structure) + check_coverage(text, facts, catalogue)
     for n in invented_numbers(text, facts):
         warnings.append(CheckWarning("figure_invented", f"草稿中的数字“{n}”在填写的材料中找不到，请核实或删除"))
     warnings += check_conflicts(text, facts, catalogue, structure)
-    warnings += check_superseded(text)
-    if verify is not None:
-        warnings += check_citations(text, verify)
-    return warnings
+    if verify is not None:  # first: the verifier also loads the repeals the library records
+        warnings += check_citations(text, verify, facts.year)
+    return warnings + check_superseded(text, facts.year, history)
 
 
 def summarize(warnings: list[CheckWarning]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class _State:
     effects: list[str] = field(default_factory=list)
     carried: dict[str, str] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)
+    organization: str = ""
 
 
 class Composer:
@@ -77,7 +78,8 @@ class Composer:
     def compose(self, facts: Facts, seed: str = "") -> Composition:
         """The whole draft (part 五 only when ``facts.other`` is filled) and its notes."""
         variables = {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1}
-        state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables))
+        state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables),
+                       organization=facts.organization)
         sections = []
         for key in (k for k in self.writer.structure.keys if k != "other" or facts.other):
             if key == "measures":
@@ -96,15 +98,15 @@ class Composer:
     # -- part 一 -----------------------------------------------------------------------------
 
     def items(self, facts: Facts, notes: list[str]) -> list[Item]:
-        """Items of part 一 in order: one per measure, plus one per area of unplaced indicators."""
-        items = []
-        for i, m in enumerate(facts.measures):
-            body = "".join([m.text, *m.items])
-            found = self.classifier.classify(body, m.area)
-            if found.method != "keywords":
-                way = "按向量相似度" if found.method == "embedding" else "未匹配到领域，"
-                notes.append(f"举措“{m.area}”{way}归入“{found.area.name}”，请确认")
-            items.append(Item(found.area, m.area, _measure_sentences(m), order=i))
+        """Items of part 一 in order: one per measure (or per full sub-item), plus indicator homes."""
+        items: list[Item] = []
+        for m in facts.measures:
+            for label, sentences in measure_units(m):
+                found = self.classifier.classify("".join(sentences), label)
+                if found.method != "keywords":
+                    way = "按向量相似度" if found.method == "embedding" else "未匹配到领域，"
+                    notes.append(f"举措“{label or m.area}”{way}归入“{found.area.name}”，请确认")
+                items.append(Item(found.area, label, sentences, order=len(items)))
         self._place_indicators(facts, items)
         group_order = [g.key for g in self.phrases.groups]
         items.sort(key=lambda it: (group_order.index(it.area.group), it.order))
@@ -118,11 +120,11 @@ class Composer:
                 continue
             phrase = ind.sentence(value) if ind else f"{key}{value}"
             label = f"{ind.label} {' '.join(ind.topics)}" if ind else key
-            area = self.classifier.classify(label, label).area
+            area = self.classifier.classify(label, label, use_embeddings=False).area
             home = next((it for it in items if it.area.key == area.key), None)
             home = home or next((it for it in items if it.area.group == area.group), None)
             if home is None:
-                home = Item(area, order=len(facts.measures) + len(items))
+                home = Item(area, order=len(items))
                 items.append(home)
             home.figures.append(phrase)
 
@@ -162,7 +164,7 @@ class Composer:
         if self.past is None or item.area.key in state.carried:
             return ""
         query = " ".join(dict.fromkeys(x for x in (item.area.name, item.label.strip()) if x))
-        found = self.past.framing(query, state.picker.used, len(state.carried))
+        found = self.past.framing(query, state.picker.used, len(state.carried), state.organization)
         if found is None:
             return ""
         state.picker.take(found.text)
@@ -171,8 +173,32 @@ class Composer:
         return found.text
 
 
-def _measure_sentences(m: Measure) -> list[str]:
-    return [sentence(t) for t in (m.text, *m.items) if str(t).strip()]
+FULL_ITEM_CHARS = 60
+
+
+def _split_heading(item: str) -> tuple[str, list[str]]:
+    """A sub-item that opens with its own two-clause heading: (heading, [rest]); else ("", [item])."""
+    text = sentence(item)
+    first, _, rest = text.partition("。")
+    if rest.strip() and is_two_clause(first):
+        return first, [rest.strip()]
+    return "", [text]
+
+
+def measure_units(m: Measure) -> list[tuple[str, list[str]]]:
+    """(label, staff sentences) per item of part 一 that a measure yields.
+
+    Short sub-points stay sentences of one item; full sub-items (a report's 1. 2. … under one
+    （二）, e.g. facts extracted from last year's report) each become an item of their own, and
+    the measure's own text leads the first of them.
+    """
+    parts = [str(t) for t in m.items if str(t).strip()]
+    if len(parts) < 2 or sum(len(p) for p in parts) / len(parts) < FULL_ITEM_CHARS:
+        return [(m.area, [sentence(t) for t in (m.text, *parts) if str(t).strip()])]
+    units = [_split_heading(p) for p in parts]
+    if m.text.strip():
+        units[0] = (units[0][0], [sentence(m.text), *units[0][1]])
+    return units
 
 
 def _mentioned(ind: Indicator | None, key: str, value: str, texts: list[str]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import Verify, check_draft, invented_numbers
@@ -27,6 +27,9 @@ from assistant.drafting.pastwording import PastSearch
 from assistant.drafting.phrases import PhraseLibrary, guidance, load_phrases
 from assistant.drafting.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
+
+if TYPE_CHECKING:
+    from assistant.citations.history import LawHistory
 
 Exemplars = Callable[[str], list[str]]
 MODES = ("offline", "llm")
@@ -71,7 +74,8 @@ class Drafter:
     Args:
         llm: LangChain chat model for ``mode="llm"``; None = templates only.
         exemplars: ``(section heading) -> past-report passages`` used as style examples.
-        verify: citation verifier ``(text) -> list[CitationCheck]`` run on the final draft.
+        verify: citation verifier ``(text, as_of=year) -> list[CitationCheck]`` run on the final draft.
+        history: repealed regulations (:class:`LawHistory`); None = the curated list in resources/.
         catalogue: indicator catalogue (built-in by default).
         prompt_name: chat prompt under ``prompts/`` for one section.
         prompts_dir: alternative ``prompts/`` folder (tests, evals).
@@ -83,8 +87,10 @@ class Drafter:
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
                  catalogue: Catalogue | None = None, prompt_name: str = "drafting/section_v2",
                  prompts_dir: Path | None = None, template_version: str = "v1", embeddings: Any = None,
-                 past: PastSearch | None = None, phrases: PhraseLibrary | None = None):
+                 past: PastSearch | None = None, phrases: PhraseLibrary | None = None,
+                 history: LawHistory | None = None):
         self.llm = llm
+        self.history = history
         self.exemplars = exemplars
         self.verify = verify
         self.catalogue = catalogue or load_catalogue()
@@ -166,7 +172,7 @@ class Drafter:
 
     def check(self, draft: Draft | str, facts: Facts) -> list:
         """All checks with this drafter's catalogue, structure and citation verifier."""
-        return check_draft(draft, facts, self.verify, self.catalogue, self.structure)
+        return check_draft(draft, facts, self.verify, self.catalogue, self.structure, self.history)
 
     def finish(self, draft: Draft, facts: Facts, previous: Facts | None = None) -> Draft:
         """Fix the figures of the final text, run the checks, and list both in the warnings.

@@ -19,6 +19,19 @@ _PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}|今年|全年|本年|去年|上年|�
 _LEADING = re.compile(r"^\s*(?:\d+\s*[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)\s*")
 
 
+_TITLE_BOILERPLATE = re.compile(r"(?:19|20)\d{2}年?|法治政府建设|年度|情况|报告|\.\w+$|[《》\s]")
+
+
+def foreign_terms(source: str, organization: str) -> set[str]:
+    """Two-character terms of the source report's office name that this office's name lacks.
+
+    A sentence naming them (人防 from a 人防办 report in a 司法局 draft) belongs to another office.
+    """
+    core = _TITLE_BOILERPLATE.sub("", source)
+    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    return {p for p in pairs if p not in organization and not re.search(r"[^\u4e00-\u9fff]", p)}
+
+
 @dataclass(frozen=True)
 class Carried:
     """One sentence taken from a past report."""
@@ -54,13 +67,14 @@ class PastWording:
         self.search = search
         self.limit = limit
 
-    def framing(self, query: str, used: set[str], carried: int = 0) -> Carried | None:
+    def framing(self, query: str, used: set[str], carried: int = 0, organization: str = "") -> Carried | None:
         """First unused framing sentence from the paragraphs nearest to the query.
 
         Args:
             query: area name and the staff's area heading.
             used: sentences already in the draft.
             carried: sentences already carried into this draft (at most ``limit``).
+            organization: this office; sentences naming another office's terms are not carried.
         """
         if carried >= self.limit:
             return None
@@ -69,7 +83,8 @@ class PastWording:
         except Exception:  # a knowledge-base failure must not stop an offline draft
             return None
         for text, source in hits[:2]:
+            foreign = foreign_terms(source, organization) if organization else set()
             for sentence in framing_sentences(text):
-                if sentence not in used:
+                if sentence not in used and not any(t in sentence for t in foreign):
                     return Carried(sentence, source)
         return None

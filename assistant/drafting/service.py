@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assistant.citations.history import LawHistory
 from assistant.drafting.catalogue import Catalogue, load_catalogue
 from assistant.drafting.checks import CheckWarning, Verify
 from assistant.drafting.compare import Comparison, comparison_chart, comparison_table_markdown
@@ -25,7 +26,8 @@ class DraftingService:
     Args:
         llm: LangChain ``BaseChatModel`` for ``mode="llm"`` (None = templates only).
         exemplars: ``(section heading) -> past-report passages`` for the model's style.
-        verify: citation verifier ``(text) -> list[CitationCheck]`` (assistant.citations).
+        verify: citation verifier ``(text, as_of=year) -> list[CitationCheck]`` (CitationResolver.verify).
+        history: repealed regulations (the resolver's :class:`LawHistory`); None = curated list only.
         fonts: object with title_font/body_font/heading1_font/heading2_font (ExportSettings).
         catalogue: indicator catalogue (built-in by default).
         prompts_dir: alternative ``prompts/`` folder (evals of new prompt versions).
@@ -35,12 +37,13 @@ class DraftingService:
 
     def __init__(self, llm: Any = None, exemplars: Exemplars | None = None, verify: Verify | None = None,
                  fonts: Any = None, catalogue: Catalogue | None = None, prompts_dir: Path | None = None,
-                 embeddings: Any = None, past: PastSearch | None = None):
+                 embeddings: Any = None, past: PastSearch | None = None,
+                 history: LawHistory | None = None):
         self.catalogue = catalogue or load_catalogue()
         self.fonts = fonts
         self.verify = verify
         self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
-                               embeddings=embeddings, past=past)
+                               embeddings=embeddings, past=past, history=history)
         self.structure = self.drafter.structure
 
     def load_facts(self, path: Path | str) -> Facts:

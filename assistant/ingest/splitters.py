@@ -27,6 +27,7 @@ _REPORT_LEVELS = (
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
 )
+REPORT_LEVELS = _REPORT_LEVELS  # heading levels of a report (一、 / （一） / 1. / （1）), shared
 _LABEL_MAX = 60
 INTRO_SECTION = "导语"
 

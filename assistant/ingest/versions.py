@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.lawnames import LawNames
+    from assistant.citations import LawNames
     from assistant.store import KnowledgeStore
 
 

@@ -24,7 +24,7 @@ from assistant.ownwork import is_own_work
 from assistant.rerank import rerank_hits
 from assistant.retrieval.features import Probe, features
 from assistant.retrieval.fusion import SUPERSEDED_PENALTY, rrf, to_hits
-from assistant.retrieval.lexical import Tokenizer
+from assistant.retrieval.lexical import BM25Index, Tokenizer
 from assistant.retrieval.persist import load_snapshot, save_snapshot
 from assistant.retrieval.ranker import LearnedRanker, RankerError
 from assistant.retrieval.snapshot import Snapshot, top_positions
@@ -32,10 +32,10 @@ from assistant.retrieval.snapshot import Snapshot, top_positions
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from assistant.citations import LawNames
     from assistant.config import RetrievalSettings
-    from assistant.lawnames import LawNames
     from assistant.rerank import Reranker
-    from assistant.store import KnowledgeStore
+    from assistant.store import KnowledgeStore, StoredChunk
 
 log = logging.getLogger(__name__)
 MODES = ("bm25", "dense", "fused", "ranked")
@@ -114,6 +114,20 @@ class HybridRetriever:
                 log.warning("%s；改用融合排序", exc)
                 return None
         return self._ranker
+
+    def chunks(self) -> list[StoredChunk]:
+        """Every chunk of the current snapshot (metadata and text, no vectors)."""
+        return self._current().chunks
+
+    @property
+    def bm25(self) -> BM25Index:
+        """The current jieba-word BM25 index."""
+        return self._current().words
+
+    @property
+    def bigram(self) -> BM25Index:
+        """The current character-bigram BM25 index."""
+        return self._current().bigrams
 
     def search(
         self,

@@ -3,7 +3,8 @@
 Layout of ``<data_dir>/index/``::
 
     manifest.json   format version, store fingerprint, chunk count (written last)
-    chunks.json     ids, texts and metadata in row order
+    chunks.pkl      ids, texts and metadata in row order (pickle: half the load time of JSON;
+                    the folder is as trusted as the Chroma database beside it)
     vectors.npy     unit-row float32 matrix, memory-mapped on load
     words/ bigrams/ the two bm25s indexes (sparse score matrices memory-mapped on load)
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
 
 
@@ -57,7 +59,8 @@ def save_snapshot(snapshot: Snapshot, folder: Path, fingerprint: str) -> None:
         "texts": [c.text for c in chunks],
         "metadata": [c.metadata for c in chunks],
     }
-    (tmp / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    with (tmp / "chunks.pkl").open("wb") as f:
+        pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
     snapshot.words.save(tmp / "words")
     snapshot.bigrams.save(tmp / "bigrams")
     manifest = {"format": FORMAT, "fingerprint": fingerprint, "chunks": len(chunks)}
@@ -77,14 +80,15 @@ def load_snapshot(
     if saved_fingerprint(folder) != fingerprint:
         return None
     try:
-        rows = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        with (folder / "chunks.pkl").open("rb") as f:
+            rows = pickle.load(f)
         chunks = _chunks(rows)
         matrix = np.load(folder / "vectors.npy", mmap_mode="r")
         if matrix.shape[0] != len(chunks):
             raise ValueError(f"向量行数 {matrix.shape[0]} 与片段数 {len(chunks)} 不一致")
         words = BM25Index.load(folder / "words", chunks, tokenizer)
         bigrams = BM25Index.load(folder / "bigrams", chunks, BigramQuery(tokenizer))
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:
         logger.warning("检索索引缓存不可用，将重新建立：%s", exc)
         return None
     return Snapshot(words, bigrams, matrix)

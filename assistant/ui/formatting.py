@@ -18,6 +18,7 @@ CHECK_LABELS = {
     "law_unknown": "× 法规未找到",
     "superseded": "△ 已被替代",
     "quote_mismatch": "△ 引文不符",
+    "unverifiable": "？ 未能核对",
 }
 INGEST_LABELS = {
     "added": "已新增",

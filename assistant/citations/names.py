@@ -15,15 +15,11 @@ from typing import Any
 
 import yaml
 
-NATIONAL_PREFIX = "中华人民共和国"
-_BRACKETS = re.compile(r"[《》〈〉<>\s\u3000]")
+from assistant.citations.history import AsOf, LawHistory
+from assistant.citations.keys import NATIONAL_PREFIX, normalize
+
 # 行政处罚法（2021年修订） / 行政处罚法(2021-01-22): a version note, not part of the name.
 _VERSION_NOTE = re.compile(r"\([^()]*\d{4}[^()]*\)$")
-
-
-def normalize(name: str) -> str:
-    """Comparable form of a law name: NFKC (full-width brackets, Kangxi radicals), no 《》 or spaces."""
-    return _BRACKETS.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def _variants(full: str) -> set[str]:
@@ -54,7 +50,8 @@ class LawNames:
             full_names: Known full names (law library and knowledge-base regulations).
             aliases: ``{target: [alias, ...]}`` or ``{alias: target}``; targets may be short names.
             topics: ``[{keywords: [...], laws: [...]}]`` used by :meth:`detect`.
-            replaced: ``{old name: {by: new name, since: 'YYYY-MM-DD'}}``.
+            replaced: ``{old name: {by: new name, since: 'YYYY-MM-DD'}}``; more repeals (law
+                library, ingested regulations) are added to :attr:`history` later.
         """
         self._full: dict[str, str] = {}
         self._derived: dict[str, set[str]] = {}
@@ -63,7 +60,7 @@ class LawNames:
             ([str(k) for k in t.get("keywords", [])], [str(n) for n in t.get("laws", [])])
             for t in topics or []
         ]
-        self._replaced = {normalize(k): dict(v) for k, v in (replaced or {}).items()}
+        self.history = LawHistory.from_mapping(replaced)
         for target, value in (aliases or {}).items():
             if isinstance(value, str):
                 self._aliases[normalize(target)] = value
@@ -181,14 +178,14 @@ class LawNames:
                         found.append(name)
         return found
 
-    def replaced_by(self, name: str) -> tuple[str, str] | None:
-        """``(successor, effective date)`` when ``name`` is a superseded regulation."""
-        canonical = self.canonical(name) or name
-        entry = self._replaced.get(normalize(canonical)) or self._replaced.get(normalize(name))
-        if not entry:
+    def replaced_by(self, name: str, as_of: AsOf = None) -> tuple[str, str] | None:
+        """``(successor, effective date)`` when ``name`` was replaced by ``as_of`` (today if None)."""
+        entry = self.history.lookup(self.canonical(name) or name, as_of) or self.history.lookup(
+            name, as_of
+        )
+        if entry is None or not entry.by:
             return None
-        successor = str(entry.get("by", ""))
-        return self.canonical(successor) or successor, str(entry.get("since", ""))
+        return self.canonical(entry.by) or entry.by, entry.since
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
         """Up to ``n`` known full names that look like ``name`` (for “您是否要找”)."""

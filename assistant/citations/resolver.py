@@ -1,44 +1,30 @@
-"""Exact article lookup and citation checking (《X法》第三十二条第一款第（二）项).
+"""Exact article lookup (《X法》第三十二条第一款第（二）项) against the law library and local regulations.
 
 Articles come straight from the law library (every law in it, ingested or not) and, for
 regulations it lacks (国务院条例、北京市地方性法规), from an :class:`ArticleSource` the
-knowledge base provides. A wrong article number never yields another article's text.
-Finding citations in text is :mod:`assistant.citation_parser`'s job; its public names are
-re-exported here.
+knowledge base provides. A wrong article number never yields another article's text. A
+repealed regulation is reported with its successor and date (:mod:`.history`), judged at the
+date the citing text speaks of.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from assistant.citation_parser import (
-    Citation,
-    CitationParser,
-    citation_label,
-    quote_matches,
-    select_part,
-    split_paragraphs,
+from assistant.citations.history import (
+    AsOf,
+    Supersession,
+    add_library_history,
+    add_local_history,
+    as_of_iso,
 )
+from assistant.citations.names import LawNames
+from assistant.citations.parser import Citation, CitationParser, citation_label, select_part
+from assistant.citations.verifier import CitationCheck, check_citation
 from assistant.lawlib import LawLibrary
-from assistant.lawnames import LawNames
 from assistant.numerals import article_label, int_to_chinese
-
-__all__ = [
-    "LAWLIB_SOURCE",
-    "ArticleSource",
-    "CheckStatus",
-    "Citation",
-    "CitationCheck",
-    "CitationParser",
-    "CitationResolver",
-    "CiteResult",
-    "citation_label",
-    "quote_matches",
-    "select_part",
-    "split_paragraphs",
-]
 
 _SUPERSEDED = {"superseded", "已废止", "失效", "已失效", "历史版本"}
 LAWLIB_SOURCE = "法律库"
@@ -60,6 +46,7 @@ class CiteResult:
     chapter: str | None = None
     status: str = "current"
     replaced_by: str | None = None
+    since: str | None = None  # ISO date the repeal / successor took effect
     source: str = ""
     message: str = ""
     suggestions: list[str] = field(default_factory=list)
@@ -84,34 +71,11 @@ class CiteResult:
             "chapter": self.chapter,
             "status": self.status,
             "replaced_by": self.replaced_by,
+            "since": self.since,
             "message": self.message,
             "suggestions": list(self.suggestions),
             "score": 1.0 if self.found else 0.0,
         }
-
-
-CheckStatus = Literal["ok", "article_missing", "law_unknown", "superseded", "quote_mismatch"]
-
-
-@dataclass
-class CitationCheck:
-    """Verdict on one citation found in a draft."""
-
-    citation: Citation
-    status: CheckStatus
-    message: str
-    replaced_by: str | None = None
-    text: str | None = None  # the article as it really reads, when found
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialisable form for ``--json`` and the UI."""
-        c = self.citation
-        data = {k: v for k, v in asdict(c).items() if k != "sub"}
-        data["article"] = c.article
-        data["label"] = citation_label(c.law or c.law_query, c.article, c.paragraph, c.item)
-        data.update(status=self.status, message=self.message, replaced_by=self.replaced_by)
-        data["text"] = self.text
-        return data
 
 
 class ArticleSource(Protocol):
@@ -122,12 +86,6 @@ class ArticleSource(Protocol):
     def find_article(self, law: str, article_no: int) -> dict | None: ...
 
     def article_numbers(self, law: str) -> list[int]: ...
-
-
-def _date_cn(iso: str) -> str:
-    """2022-05-01 -> 2022年5月1日 (anything else is returned as is)."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso or "")
-    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else iso
 
 
 @dataclass
@@ -148,7 +106,9 @@ class CitationResolver:
         self.lawlib = lawlib
         self.names = names
         self.local = local
+        self.history = names.history
         self._lib_laws: set[str] | None = None
+        self._local_seen: set[str] = set()
         self._parser = CitationParser(names)
 
     # -- sources -----------------------------------------------------------------------------
@@ -158,14 +118,19 @@ class CitationResolver:
             self._lib_laws = set(self.lawlib.law_names()) if self.lawlib is not None else set()
             for name in self._lib_laws:
                 self.names.add(name)
+            if self.lawlib is not None:
+                add_library_history(self.history, self.lawlib)
         return self._lib_laws
 
     def _sync_names(self) -> None:
         # Regulations may be added to the knowledge base while the app runs.
         self._library_laws()
         if self.local is not None:
-            for name in self.local.law_names():
+            new = [n for n in self.local.law_names() if n not in self._local_seen]
+            for name in new:
                 self.names.add(name)
+            add_local_history(self.history, self.local, new)
+            self._local_seen.update(new)
 
     def _fetch(self, law: str, article_no: int, sub: int) -> _Article | None:
         if law in self._library_laws():
@@ -185,7 +150,8 @@ class CitationResolver:
             expected, text, data.get("chapter"), data.get("source") or "本地知识库", status
         )
 
-    def _numbers(self, law: str) -> list[int]:
+    def article_numbers(self, law: str) -> list[int]:
+        """Article numbers of a law known to the library or the knowledge base."""
         if law in self._library_laws():
             return self.lawlib.article_numbers(law)
         return list(self.local.article_numbers(law)) if self.local is not None else []
@@ -197,19 +163,19 @@ class CitationResolver:
         self._sync_names()
         return self._parser.parse(text, loose=False)
 
-    # -- lookup ------------------------------------------------------------------------------
-
     def is_citation(self, query: str) -> bool:
         """Whether the query is essentially one explicit citation (so it needs no retrieval)."""
         self._sync_names()
         return self._parser.is_citation(query)
 
-    def resolve(self, query: str) -> CiteResult:
+    # -- lookup ------------------------------------------------------------------------------
+
+    def resolve(self, query: str, as_of: AsOf = None) -> CiteResult:
         """Look up the article a query cites; never returns another article's text."""
         self._sync_names()
         cites = self._parser.parse(query, loose=True)
         if cites:
-            return self._lookup(cites[0], query)
+            return self.lookup(cites[0], query, as_of)
         law = self.names.canonical(query)
         if law:
             message = f"请指明条号，例如“《{law}》第一条”。"
@@ -217,26 +183,25 @@ class CitationResolver:
             message = "未能识别法条引用，请按“《法规名称》第X条”的格式输入，例如“《中华人民共和国行政处罚法》第三十二条”。"
         return CiteResult(found=False, query=query, law=law, message=message)
 
-    def _lookup(self, c: Citation, query: str) -> CiteResult:
+    def lookup(self, c: Citation, query: str, as_of: AsOf = None) -> CiteResult:
+        """Look one parsed citation up, judging repeals at ``as_of`` (report year or date)."""
+        self._sync_names()
         if c.law is None:
-            suggestions = self.names.suggest(c.law_query)
-            message = f"未找到法规“{c.law_query}”"
-            if suggestions:
-                message += "，您是否要找：" + "、".join(f"《{s}》" for s in suggestions)
-            return CiteResult(False, query, message=message + "。", suggestions=suggestions)
+            return self._lookup_unknown(c, query, as_of)
         result = CiteResult(False, query, c.law, c.article, c.article_no, c.paragraph, c.item)
-        replaced = self.names.replaced_by(c.law)
-        if replaced:
-            result.status, result.replaced_by = "superseded", replaced[0]
+        repeal = self.history.lookup(c.law, as_of)
+        if repeal is not None:
+            result.status, result.replaced_by = "superseded", self._successor(repeal)
+            result.since = repeal.since or None
         article = self._fetch(c.law, c.article_no, c.sub)
         if article is None:
-            numbers = self._numbers(c.law)
+            numbers = self.article_numbers(c.law)
             if numbers:
                 result.message = f"《{c.law}》共{len(numbers)}条，没有{c.article}。"
             else:
                 result.message = f"《{c.law}》的条文不在法律库或本地知识库中，无法查询原文。"
-            if replaced:
-                result.message += self._superseded_note(c.law, replaced)
+            if repeal is not None:
+                result.message += repeal.note()
             return result
         result.chapter, result.source = article.chapter, article.source
         result.full_text = f"{article.article} {article.text}"
@@ -245,42 +210,46 @@ class CitationResolver:
             result.message = error
             return result
         result.found, result.text = True, selected
-        if article.status == "superseded" and not replaced:
+        if repeal is not None:
+            result.message = repeal.note() + "以下条文仅供参考。"
+        elif article.status == "superseded" and self.history.entry(c.law) is None:
             result.status = "superseded"
             result.message = f"《{c.law}》已失效，以下条文仅供参考。"
-        elif replaced:
-            result.message = self._superseded_note(c.law, replaced) + "以下条文仅供参考。"
         return result
 
-    @staticmethod
-    def _superseded_note(law: str, replaced: tuple[str, str]) -> str:
-        since = f"（{_date_cn(replaced[1])}起施行）" if replaced[1] else ""
-        return f"《{law}》已被《{replaced[0]}》替代{since}。"
+    def _lookup_unknown(self, c: Citation, query: str, as_of: AsOf) -> CiteResult:
+        """A law neither the library nor the knowledge base holds: repealed, or misnamed."""
+        entry = self.history.entry(c.law_query)
+        if entry is not None:
+            result = CiteResult(False, query, entry.law, c.article, c.article_no, c.paragraph, c.item)
+            if entry.applies(as_of):
+                result.status, result.replaced_by = "superseded", self._successor(entry)
+                result.since = entry.since or None
+                advice = f"请改为引用《{result.replaced_by}》的相应条款。" if entry.by else ""
+                result.message = entry.note() + advice
+            else:
+                result.status = "historical"
+                result.message = (
+                    f"《{entry.law}》在{as_of_iso(as_of)[:4]}年有效（{entry.earlier_note()}），"
+                    "其条文不在法律库或本地知识库中，未能核对原文。"
+                )
+            return result
+        suggestions = self.names.suggest(c.law_query)
+        message = f"未找到法规“{c.law_query}”"
+        if suggestions:
+            message += "，您是否要找：" + "、".join(f"《{s}》" for s in suggestions)
+        return CiteResult(False, query, message=message + "。", suggestions=suggestions)
+
+    def _successor(self, entry: Supersession) -> str | None:
+        return (self.names.canonical(entry.by) or entry.by) if entry.by else None
 
     # -- verification ------------------------------------------------------------------------
 
-    def verify(self, text: str) -> list[CitationCheck]:
-        """Check every citation in ``text``: article exists, law current, quote faithful."""
-        return [self._check(c) for c in self.parse(text)]
+    def verify(self, text: str, as_of: AsOf = None) -> list[CitationCheck]:
+        """Check every citation in ``text``: article exists, law in force at ``as_of``, quote faithful.
 
-    def _check(self, c: Citation) -> CitationCheck:
-        result = self._lookup(c, c.raw)
-        label = citation_label(c.law or c.law_query, c.article, c.paragraph, c.item)
-        if c.law is None:
-            return CitationCheck(c, "law_unknown", result.message)
-        if not result.found:
-            if not result.full_text and result.status == "superseded":
-                return CitationCheck(c, "superseded", result.message, result.replaced_by)
-            if not result.full_text and not self._numbers(c.law):
-                return CitationCheck(c, "law_unknown", result.message)
-            return CitationCheck(c, "article_missing", result.message, result.replaced_by)
-        if c.quote and not quote_matches(c.quote, result.full_text):
-            message = f"引文与{label}原文不一致。原文：{result.full_text}"
-            if result.status == "superseded":
-                message += result.message
-            return CitationCheck(c, "quote_mismatch", message, result.replaced_by, result.full_text)
-        if result.status == "superseded":
-            return CitationCheck(
-                c, "superseded", result.message, result.replaced_by, result.full_text
-            )
-        return CitationCheck(c, "ok", f"{label}核对无误。", None, result.full_text)
+        Args:
+            text: Text to check.
+            as_of: The year (or date) the text speaks of, e.g. a report's year; today if None.
+        """
+        return [check_citation(self, c, as_of) for c in self.parse(text)]

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.lawnames import LawNames
+from assistant.citations.names import LawNames
 from assistant.numerals import article_label, chinese_to_int, int_to_chinese
 
 _NUM = r"[零〇○一二两三四五六七八九十百千0-9０-９]+"
