@@ -198,13 +198,14 @@ class HybridRetriever:
     ) -> dict[int, float]:
         """Fused candidates (position -> RRF score, best first) from global and scoped rankings."""
         scopes: dict[str, np.ndarray | None] = {"": mask}
+        # Scopes narrow the caller's filter, never widen it.
         if probe.named:
-            scopes["law_"] = snap.words.mask({**(where or {}), "law": list(probe.named)})
+            scopes["law_"] = _and(mask, snap.words.mask({"law": list(probe.named)}))
         if probe.implied:
-            scopes["topic_"] = snap.words.mask({**(where or {}), "law": list(probe.implied)})
+            scopes["topic_"] = _and(mask, snap.words.mask({"law": list(probe.implied)}))
         if (where or {}).get("doc_type") in (None, "report"):
             key = "report_" if probe.own_work else "reportbase_"
-            scopes[key] = snap.words.mask({**(where or {}), "doc_type": "report"})
+            scopes[key] = _and(mask, snap.words.mask({"doc_type": "report"}))
         n = self.settings.candidates
         rankings: dict[str, list[int]] = {}
         for prefix, scope in scopes.items():
