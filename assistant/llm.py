@@ -119,13 +119,24 @@ def _chat_openai_class() -> type:
     return ChatOpenAI
 
 
-def _openai_kwargs(settings: LLMSettings, base_url: str | None, model: str | None) -> dict:
+def _timeout(settings: LLMSettings, read: float) -> Any:
+    """httpx timeout: short connect, ``read`` = longest silence, ``timeout`` for the rest."""
+    import httpx  # a dependency of openai, present whenever ChatOpenAI is
+
+    return httpx.Timeout(settings.timeout, connect=settings.connect_timeout, read=read)
+
+
+def _openai_kwargs(
+    settings: LLMSettings, base_url: str | None, model: str | None, read: float | None = None
+) -> dict:
+    """ChatOpenAI arguments; it always streams, so a silent endpoint trips the read timeout."""
     return {
         "base_url": base_url,
         "model": model or "local",
         # Local endpoints ignore the key, but the OpenAI client refuses to start without one.
         "api_key": settings.api_key or "not-needed",
-        "timeout": settings.timeout,
+        "timeout": _timeout(settings, read or settings.first_token_timeout),
+        "streaming": True,
         "max_retries": settings.max_retries,
         "temperature": settings.temperature,
         "max_tokens": settings.max_tokens,
@@ -157,7 +168,9 @@ def make_llamacpp_chat_model(settings: LLMSettings) -> BaseChatModel:
 
     server = LlamaCppServer(settings.gguf_path, context_size=settings.context_size)
     url = server.start()
-    model = LlamaCppChatModel(**_openai_kwargs(settings, url, settings.model or "local"))
+    # In-process CPU prompt processing may be slow: allow the whole timeout before a token.
+    kwargs = _openai_kwargs(settings, url, settings.model or "local", read=settings.timeout)
+    model = LlamaCppChatModel(**kwargs)
     model._server = server
     return model
 

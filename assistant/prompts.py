@@ -15,7 +15,21 @@ from typing import Any
 import jinja2
 import yaml
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+def default_prompts_dir() -> Path:
+    """The ``prompts/`` folder: packaged in a wheel as ``assistant/_prompts``, else the checkout's."""
+    return packaged_folder("_prompts", "prompts")
+
+
+def packaged_folder(packaged: str, top_level: str) -> Path:
+    """A data folder that lives at the top of the repository and inside the wheel (setup.py).
+
+    An installed wheel holds it as ``assistant/<packaged>``; a checkout or an editable install
+    reads ``<repository>/<top_level>`` directly, so there is one copy of every file.
+    """
+    here = Path(__file__).resolve().parent
+    inside = here / packaged
+    return inside if inside.is_dir() else here.parent / top_level
 
 
 class PromptError(ValueError):
@@ -40,12 +54,12 @@ class Template:
 
     name: str
     source: str
-    folder: Path = PROMPTS_DIR
+    folder: Path | None = None  # None = default_prompts_dir()
 
     def render(self, **variables: Any) -> str:
         """Render with ``variables``; a variable the template uses but was not given raises."""
         try:
-            template = _environment(self.folder).from_string(self.source)
+            template = _environment(self.folder or default_prompts_dir()).from_string(self.source)
             return template.render(**variables).strip()
         except jinja2.UndefinedError as exc:
             raise PromptError(f"模板“{self.name}”缺少变量：{exc.message}") from exc
@@ -77,7 +91,7 @@ class Prompt:
         missing = [v for v in self.variables if v not in variables]
         if missing:
             raise PromptError(f"提示词“{self.name}”缺少变量：{'、'.join(missing)}")
-        folder = self.path.parent if self.path else PROMPTS_DIR
+        folder = self.path.parent if self.path else default_prompts_dir()
         return {
             "system": Template(f"{self.name}.system", self.system, folder).render(**variables),
             "user": Template(f"{self.name}.user", self.user, folder).render(**variables),
@@ -95,7 +109,7 @@ class Prompt:
 
 
 def _resolve(relative: str, prompts_dir: Path | None) -> Path:
-    folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
+    folder = Path(prompts_dir) if prompts_dir else default_prompts_dir()
     path = (folder / relative).resolve()
     if folder.resolve() not in path.parents:
         raise PromptError(f"提示词路径必须位于 {folder} 之内：{relative}")
@@ -138,7 +152,7 @@ def load_template(relative_path: str, prompts_dir: Path | None = None) -> Templa
     Templates may ``{% include %}`` or ``{% extends %}`` other files in the same folder tree.
     """
     path = _resolve(relative_path, prompts_dir)
-    folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
+    folder = Path(prompts_dir) if prompts_dir else default_prompts_dir()
     return Template(relative_path, path.read_text(encoding="utf-8"), folder.resolve())
 
 

@@ -36,7 +36,9 @@ def test_openai_backend_builds_chat_openai_with_settings():
     )
     assert isinstance(llm, ChatOpenAI)
     assert llm.openai_api_base == "http://127.0.0.1:11434/v1"
-    assert (llm.model_name, llm.request_timeout, llm.max_retries) == ("qwen2.5:7b", 5, 0)
+    assert (llm.model_name, llm.max_retries, llm.streaming) == ("qwen2.5:7b", 0, True)
+    t = llm.request_timeout
+    assert (t.connect, t.read, t.write) == (5.0, 20.0, 5)
     assert (llm.temperature, llm.max_tokens) == (0.1, 256)
     assert llm.openai_api_key.get_secret_value() == "not-needed"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -124,6 +126,50 @@ def test_dead_endpoint_during_condensing_warns_once_and_answers_offline():
     ans = svc.ask("那第二款呢？", [("行政处罚法第三十三条怎么规定的", "根据……")])
     assert len(ans.warnings) == 1 and "无法连接" in ans.warnings[0]
     assert ans.mode == "citation" and "没有主观过错" in ans.answer
+
+
+@pytest.fixture
+def silent_server():
+    """A loopback endpoint that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_silent_endpoint_times_out_fast_and_answers_offline(silent_server):
+    from assistant.config import LLMSettings
+    from assistant.llm import make_chat_model
+
+    llm = make_chat_model(
+        LLMSettings(backend="openai", base_url=silent_server, model="x", first_token_timeout=2)
+    )
+    svc, _, _ = service([report_hit()], llm)
+    start = time.monotonic()
+    ans = svc.ask("去年行政检查多少人次")
+    elapsed = time.monotonic() - start
+    assert elapsed < 15
+    assert ans.mode == "offline" and "开展行政检查500余人次" in ans.answer
+    assert len(ans.warnings) == 1 and ans.warnings[0].startswith("大模型服务无法连接（")
+    assert ans.warnings[0].endswith("已改用离线摘录式回答")
 
 
 def test_reasoning_scratchpad_is_removed():

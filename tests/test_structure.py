@@ -12,7 +12,7 @@ from assistant.drafting.structure import SECTION_KEYS, load_structure
 from assistant.ingest.detect import mandated_part
 from assistant.ingest.normalize import repair_report_text
 from assistant.numerals import chinese_to_int, chinese_to_number
-from assistant.prompts import PROMPTS_DIR, PromptError
+from assistant.prompts import PromptError, default_prompts_dir
 
 
 def test_structure_file_defines_every_part_in_order():
@@ -41,7 +41,7 @@ def test_heading_key_needs_the_parts_own_number_and_a_keyword(line, key):
 def test_every_reader_takes_keywords_from_the_structure_file(tmp_path):
     """A keyword changed in the file changes ingest detection, report parsing and the checks."""
     folder = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR / "drafting", folder / "drafting")
+    shutil.copytree(default_prompts_dir() / "drafting", folder / "drafting")
     path = folder / "drafting" / "structure_v1.yaml"
     path.write_text(path.read_text("utf-8").replace("[安排, 计划, 打算, 思路]", "[展望]"), "utf-8")
     custom = load_structure(prompts_dir=folder)
@@ -56,7 +56,7 @@ def test_every_reader_takes_keywords_from_the_structure_file(tmp_path):
 
 def test_structure_file_must_define_the_six_parts(tmp_path):
     folder = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR / "drafting", folder / "drafting")
+    shutil.copytree(default_prompts_dir() / "drafting", folder / "drafting")
     path = folder / "drafting" / "structure_v1.yaml"
     path.write_text(path.read_text("utf-8").replace("key: other", "key: extra"), "utf-8")
     with pytest.raises(PromptError, match="依次定义"):

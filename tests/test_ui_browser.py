@@ -143,3 +143,25 @@ def test_lookup_shows_article_text(page, tmp_path: Path):
     result.get_by_text("应当从轻或者减轻行政处罚").first.wait_for()
     assert "现行有效" in result.inner_text() and "第四章" in result.inner_text()
     _shot(page, tmp_path, "lookup")
+
+
+def test_verification_table_fits_its_panel_at_1280px(browser, server, tmp_path: Path):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server[0])
+    page.get_by_role("tab", name="法规查询").click()
+    text = ("依据《中华人民共和国行政处罚法》第九十九条和《信访条例》第十条，"
+            "以及《中华人民共和国行政处罚法》第三十二条第一款第（二）项的规定。")
+    _type_into(page, "verify-text", text)
+    page.locator("#verify-btn").click()
+    table = page.locator("#verify-table")
+    table.get_by_text("没有第九十九条").first.wait_for()
+    widths = page.evaluate("""() => {
+        const t = document.querySelector('#verify-table table');
+        const box = document.querySelector('#verify-table');
+        return [t.scrollWidth, box.clientWidth, box.scrollWidth];
+    }""")
+    page.screenshot(path=str(tmp_path / "verify-table-1280.png"), full_page=True)
+    assert widths[0] <= widths[1] + 2 and widths[2] <= widths[1] + 2, widths
+    context.close()

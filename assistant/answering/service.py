@@ -115,6 +115,12 @@ class AnswerService:
         if not question:
             yield Answer("请先输入问题。", found=False, warnings=["问题为空"])
             return
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            # Refused before any embedding: one long question must not hold up everyone else.
+            message = f"问题太长（{len(question)}字），请控制在{limit}字以内，只保留要问的内容。"
+            yield Answer(message, found=False, warnings=["问题超出长度限制"])
+            return
         conv = Conversation.coerce(history)
         warnings: list[str] = []
         llm = self._pick_llm(use_llm, warnings)

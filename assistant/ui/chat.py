@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.answering.conversation import Conversation
-from assistant.ui.formatting import answer_panel
+from assistant.ui.formatting import answer_panel, escape
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXAMPLES = [
-    "2021年开展了多少次行政检查？",
+    "2023年开展了多少次行政检查？",
     "人防工程被侵占，依据哪条处罚？",
     "行政处罚法第三十二条怎么规定的？",
 ]
@@ -47,10 +47,10 @@ def respond(
         for item in assistant.qa.stream(question, conversation):
             if isinstance(item, str):
                 text += item
-                history[-1] = {"role": "assistant", "content": text}
+                history[-1] = {"role": "assistant", "content": escape(text)}
                 yield list(history), "*正在生成回答……*", conversation, ""
             else:
-                history[-1] = {"role": "assistant", "content": item.answer}
+                history[-1] = {"role": "assistant", "content": escape(item.answer)}
                 yield history, answer_panel(item.to_json()), conversation, ""
     except Exception as exc:  # the chat must survive any backend failure
         log.exception("answer failed")
@@ -88,7 +88,8 @@ def build_chat_tab(assistant: Assistant) -> None:
             )
             with gr.Row():
                 box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=5,
-                                 elem_id="question", autofocus=True)
+                                 elem_id="question", autofocus=True,
+                                 max_length=assistant.settings.answering.max_question_chars)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                 clear_btn = gr.Button("清空", scale=1, min_width=80, elem_id="clear")
             gr.Examples(EXAMPLES, inputs=[box], label="示例问题")

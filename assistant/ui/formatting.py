@@ -5,6 +5,7 @@ Nothing here imports gradio, so every function is unit-tested directly.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,9 +38,14 @@ def status_markdown(line: str) -> str:
     return line.replace(OFFLINE_LABEL, f"**【{OFFLINE_LABEL}】**")
 
 
+def escape(text: str) -> str:
+    """Document text shown as text: HTML in it (``<img src=…>``, ``<script>``) is not rendered."""
+    return html.escape(str(text or ""), quote=False)
+
+
 def quote(text: str, limit: int = PASSAGE_CHARS) -> str:
-    """A passage as a Markdown block quote, shortened to ``limit`` characters."""
-    text = (text or "").strip()
+    """A passage as a Markdown block quote, shortened to ``limit`` characters (HTML escaped)."""
+    text = escape((text or "").strip())
     if len(text) > limit:
         text = text[:limit].rstrip() + "……"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -54,13 +60,13 @@ def status_label(status: str | None) -> str:
 def source_heading(source: Mapping[str, Any]) -> str:
     """``[n] label`` plus where it comes from (law status, or report section/page)."""
     n = source.get("n")
-    label = source.get("label") or source.get("title") or source.get("source") or "未知来源"
+    label = escape(source.get("label") or source.get("title") or source.get("source") or "未知来源")
     head = f"**[{n}] {label}**" if n is not None else f"**{label}**"
     details = []
     if source.get("law"):
         details.append(status_label(source.get("status")))
     else:
-        parts = [p for p in str(source.get("section") or "").split(" > ") if p and p not in label]
+        parts = [p for p in escape(source.get("section") or "").split(" &gt; ") if p and p not in label]
         if parts:
             details.append(" › ".join(parts))
         if source.get("page") and f"第{source['page']}页" not in label:
