@@ -225,3 +225,24 @@ def test_scanned_pdf_without_text(tmp_path):
         writer.write(fh)
     message = _error(path)
     assert "未能从“扫描件.pdf”提取文字" in message and "扫描件" in message
+
+
+def test_truncated_pdf_says_so_in_chinese(tmp_path):
+    whole = tmp_path / "完整.pdf"
+    make_pdf(whole, [[(72, 700, "Hello")]])
+    cut = tmp_path / "截断.pdf"
+    cut.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 2])
+    message = _error(cut)
+    assert "截断.pdf" in message and "文件内容不完整" in message
+    assert "Stream has ended" not in message
+
+
+def test_zip_that_is_not_a_docx_says_so_in_chinese(tmp_path):
+    import zipfile
+
+    path = tmp_path / "假文档.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("说明.txt", "不是 Word 文档")
+    message = _error(path)
+    assert "假文档.docx" in message and "缺少 Word 文档的基本结构" in message
+    assert "Content_Types" not in message

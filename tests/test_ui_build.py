@@ -89,6 +89,26 @@ def test_launch_options_bind_loopback_and_hash_login(assistant):
     assert opts["auth"]("staff", "口令123") and not opts["auth"]("staff", "口令12")
 
 
+def test_login_guards_page_config_and_api_and_locks_out(assistant):
+    from fastapi.testclient import TestClient
+
+    from assistant.ui.auth import make_auth
+
+    demo = build_ui(assistant)
+    demo.auth, demo.auth_message = make_auth({"staff": hash_password("口令123")}), None
+    client = TestClient(gr.routes.App.create_app(demo))
+    page = client.get("/")
+    assert page.status_code == 200 and "智能问答" not in page.text  # login shell only
+    for path in ("/config", "/gradio_api/info"):
+        assert client.get(path).status_code == 401
+    assert client.post("/gradio_api/run/ask", json={"data": ["x"]}).status_code == 401
+    for _ in range(5):
+        assert client.post("/login", data={"username": "staff", "password": "错"}).status_code == 400
+    locked = client.post("/login", data={"username": "staff", "password": "口令123"})
+    assert locked.status_code == 400  # right password refused during the lockout
+    assert client.get("/config").status_code == 401
+
+
 def test_chat_streams_cited_answer_then_follow_up(assistant):
     steps = list(chat.respond(assistant, "行政处罚法第三十二条怎么规定的？", [], None))
     history, panel, conv, box = steps[-1]

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.drafting.facts import Facts, FactsError, Measure
 from assistant.ingest.pipeline import FileResult
-from assistant.ui.auth import hash_password, make_auth, verify_password
+from assistant.ui import auth as auth_mod
+from assistant.ui.auth import LoginGuard, hash_password, make_auth, verify_password
 from assistant.ui.factsform import FactsForm, facts_to_form, form_to_dict, form_to_facts
 from assistant.ui.formatting import (
     answer_panel,
@@ -244,6 +245,47 @@ def test_make_auth_checks_users():
     auth = make_auth({"zhangsan": hash_password("pw123")})
     assert auth("zhangsan", "pw123") and auth(" zhangsan ", "pw123")
     assert not auth("zhangsan", "wrong") and not auth("lisi", "pw123")
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_login_locks_after_five_failures_with_growing_lockouts():
+    clock = _Clock()
+    guard = LoginGuard({"zhangsan": hash_password("pw123")}, clock=clock)
+    for _ in range(4):
+        assert not guard.check("zhangsan", "wrong")
+    assert guard.lock_remaining("zhangsan") == 0
+    assert not guard.check("zhangsan", "wrong")  # 5th failure locks for 30 s
+    assert guard.lock_remaining("zhangsan") == 30
+    assert not guard.check("zhangsan", "pw123")  # right password refused while locked
+    assert guard.check("lisi", "x") is False and guard.lock_remaining("lisi") == 0  # per name
+    clock.now += 31
+    assert not guard.check("zhangsan", "wrong")  # 6th failure: 60 s
+    assert guard.lock_remaining("zhangsan") == 60
+    clock.now += 61
+    assert guard.check(" zhangsan ", "pw123")  # success clears the count
+    assert guard.failures == {"lisi": 1} and guard.lock_remaining("zhangsan") == 0
+    for _ in range(12):
+        guard.check("zhangsan", "wrong")
+        clock.now += 1000
+    guard.check("zhangsan", "wrong")
+    assert guard.lock_remaining("zhangsan") == auth_mod.MAX_LOCK_SECONDS
+
+
+def test_unknown_user_costs_a_real_hash_check(monkeypatch):
+    guard = LoginGuard({"zhangsan": hash_password("pw123")})
+    calls: list[str] = []
+    real = auth_mod.verify_password
+    monkeypatch.setattr(auth_mod, "verify_password", lambda pw, h: calls.append(h) or real(pw, h))
+    assert not guard.check("nobody", "pw123")
+    assert calls == [guard.dummy] and guard.dummy.startswith("scrypt$")
+    assert not guard.check("zhangsan", "wrong") and calls[-1] == guard.users["zhangsan"]
 
 
 def test_status_markdown_labels_offline_mode():

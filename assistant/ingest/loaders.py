@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.documents import content_hash
 from assistant.ingest.normalize import SourceLine, join_lines, normalize_line, normalize_text
+from assistant.messages import to_chinese
 
 if TYPE_CHECKING:
     from assistant.ingest.scans import PageProgress, ScanReader
@@ -147,7 +148,7 @@ def _read_pdf(
     except Exception as exc:  # pypdf raises many types for damaged files
         if "decrypt" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise IngestError(f"文件“{name}”已加密，请先解除密码保护后再导入") from exc
-        raise IngestError(f"文件“{name}”已损坏或格式不正确，无法读取 PDF：{exc}") from exc
+        raise IngestError(f"文件“{name}”已损坏或格式不正确，无法读取 PDF：{to_chinese(str(exc))}") from exc
     # A page with a text layer keeps it; only pages without one go to OCR.
     blank = [(number, page) for number, page, lines in per_page if not any(ln.text for ln in lines)]
     recognised = _recognise(scans, file_hash, blank, name, progress) if blank else {}
@@ -228,7 +229,7 @@ def _read_docx(path: Path) -> str:
                 out.append(block.text)
     except Exception as exc:  # zipfile, lxml and python-docx errors alike
         raise IngestError(
-            f"文件“{path.name}”已损坏或格式不正确，无法读取 Word 文档：{exc}"
+            f"文件“{path.name}”已损坏或格式不正确，无法读取 Word 文档：{to_chinese(str(exc))}"
         ) from exc
     return "\n".join(out)
 

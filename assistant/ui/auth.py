@@ -9,11 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 SCHEME = "scrypt"
 # RFC 7914 interactive parameters: ~16 MB and ~50 ms per check, fine for a login form.
 _N, _R, _P, _DKLEN = 2**14, 8, 1, 32
+# Lockout: after MAX_FAILURES wrong passwords in a row a name is locked, first for LOCK_SECONDS,
+# then twice as long after each further failure, up to MAX_LOCK_SECONDS.
+MAX_FAILURES, LOCK_SECONDS, MAX_LOCK_SECONDS = 5, 30.0, 900.0
 
 
 def _derive(password: str, salt: bytes) -> bytes:
@@ -46,14 +51,41 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(_derive(password, salt), expected)
 
 
+@dataclass
+class LoginGuard:
+    """Per-name failure counts with growing lockouts; unknown names cost one real scrypt check."""
+
+    users: Mapping[str, str]
+    clock: Callable[[], float] = time.monotonic
+    failures: dict[str, int] = field(default_factory=dict)
+    locked_until: dict[str, float] = field(default_factory=dict)
+    dummy: str = field(default_factory=lambda: hash_password(secrets.token_hex(8)))
+
+    def check(self, username: str, password: str) -> bool:
+        """Whether the login succeeds; a locked name is refused even with the right password."""
+        name = (username or "").strip()
+        if self.clock() < self.locked_until.get(name, 0.0):
+            return False
+        stored = self.users.get(name)
+        # Unknown names verify against a dummy hash so timing does not reveal who exists.
+        ok = verify_password(password or "", stored if stored is not None else self.dummy)
+        if ok and stored is not None:
+            self.failures.pop(name, None)
+            self.locked_until.pop(name, None)
+            return True
+        count = self.failures[name] = self.failures.get(name, 0) + 1
+        if count >= MAX_FAILURES:
+            lock = min(LOCK_SECONDS * 2 ** (count - MAX_FAILURES), MAX_LOCK_SECONDS)
+            self.locked_until[name] = self.clock() + lock
+        return False
+
+    def lock_remaining(self, username: str) -> float:
+        """Seconds until ``username`` may try again (0 when not locked)."""
+        return max(0.0, self.locked_until.get((username or "").strip(), 0.0) - self.clock())
+
+
 def make_auth(users: Mapping[str, str]) -> Callable[[str, str], bool] | None:
     """Gradio ``auth`` callable checking ``users`` (name -> hash); None when nobody is configured."""
     if not users:
         return None
-    table = dict(users)
-
-    def check(username: str, password: str) -> bool:
-        stored = table.get((username or "").strip())
-        return stored is not None and verify_password(password or "", stored)
-
-    return check
+    return LoginGuard(dict(users)).check

@@ -1,0 +1,40 @@
+"""Chinese wording for English messages that third-party libraries show to users.
+
+One table for every boundary where a library's message can reach a user: the ingest loaders
+(pypdf, python-docx) and the web front (Gradio's upload and login errors).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_Replace = Callable[[re.Match[str]], str]
+
+
+def _size(match: re.Match[str]) -> str:
+    mb = int(match.group(1)) / 2**20
+    return f"文件大小超过上限（{mb:g} MB），请压缩或拆分后再上传"
+
+
+_TABLE: tuple[tuple[re.Pattern[str], _Replace], ...] = (
+    (re.compile(r"Stream has ended unexpectedly"),
+     lambda m: "文件内容不完整（可能在下载或复制时被截断）"),
+    (re.compile(r"There is no item named '\[Content_Types\]\.xml' in the archive"),
+     lambda m: "文件缺少 Word 文档的基本结构（可能不是真正的 .docx 文件，或已损坏）"),
+    (re.compile(r"File size exceeded maximum allowed size of (\d+) bytes\.?"), _size),
+    (re.compile(r"Invalid file type(?:: [^.]*)?\. Please upload a file that is one of these "
+                r"formats: (.*)", re.S),
+     lambda m: f"文件类型不支持，请上传以下格式之一：{m.group(1).strip()}"),
+    (re.compile(r"^Incorrect credentials\.?$"),
+     lambda m: "用户名或密码错误；连续输错 5 次将暂时锁定该用户名"),
+)
+
+
+def to_chinese(text: str) -> str:
+    """The Chinese message for a known English library message; other text unchanged."""
+    for pattern, replace in _TABLE:
+        match = pattern.search(text)
+        if match:
+            return replace(match)
+    return text
