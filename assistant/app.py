@@ -140,7 +140,11 @@ class Assistant:
             llm_label = "离线模式：摘录式回答"
         else:
             llm_label = f"大模型：{llm.backend}/{llm.model or llm.gguf_path or ''}"
-        store = f"Chroma 服务 {self.settings.chroma.host}" if self.settings.chroma.host else "本地 Chroma"
+        store = (
+            f"Chroma 服务 {self.settings.chroma.host}"
+            if self.settings.chroma.host
+            else "本地 Chroma"
+        )
         return f"向量模型：{emb} ｜ {llm_label} ｜ 知识库：{store}，{self.store.count()} 个片段"
 
     def close(self) -> None:
@@ -186,9 +190,11 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         store,
         settings.retrieval,
         names,
+        prior=_profile_laws(lawlib, settings),
         reranker=make_reranker(settings.rerank),
         rerank_top_n=settings.rerank.top_n,
         cache_dir=settings.data_dir / "index",
+        office_names=settings.answering.office_names,
     )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
@@ -240,6 +246,14 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     )
 
 
+def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:
+    """The laws the office works with (its law profile): a ranking prior; none if unknown."""
+    try:
+        return lawlib.profile(settings.law_profile)
+    except ValueError:
+        return []
+
+
 def _scan_reader(settings: Settings) -> Any:
     """OCR for scanned PDF pages, caching page text under the data folder (None when off)."""
     from assistant.ingest.scans import ScanReader
@@ -263,6 +277,9 @@ def _past_paragraphs(retriever: HybridRetriever):
 
     def past(query: str, k: int = 2) -> list[tuple[str, str]]:
         hits = retriever.search(query, k=k, filters={"doc_type": "report"})
-        return [(h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告")) for h in hits]
+        return [
+            (h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告"))
+            for h in hits
+        ]
 
     return past

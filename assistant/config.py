@@ -77,10 +77,11 @@ class ChromaSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    """Hybrid retrieval parameters (tuned on evals/datasets/retrieval_v1.yaml)."""
+    """Retrieval parameters: candidate generation and fusion (the final order is the learned ranker's)."""
 
     k: int = Field(10, ge=1, description="Results returned")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever")
+    rank_depth: int = Field(50, ge=1, description="Fused candidates reordered by the learned ranker")
     rrf_k: int = Field(5, ge=1, description="Reciprocal rank fusion constant")
     dense_weight: float = Field(2.0, ge=0, description="Weight of the dense ranking in RRF")
     bm25_weight: float = Field(0.5, ge=0, description="Weight of the BM25 (jieba words) ranking in RRF")
@@ -89,7 +90,6 @@ class RetrievalSettings(BaseModel):
     topic_boost: float = Field(0.3, ge=0, description="Weight of rankings restricted to laws a topic implies")
     report_boost: float = Field(1.0, ge=0, description="Weight of report-only rankings for questions about own work")
     report_base_boost: float = Field(0.25, ge=0, description="Weight of report-only rankings for other questions")
-    min_score: float = Field(0.0, ge=0, description="Hits with a fused score below this are dropped")
 
 
 class RerankSettings(BaseModel):

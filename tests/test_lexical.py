@@ -5,7 +5,6 @@ from __future__ import annotations
 from assistant.retrieval.lexical import (
     BigramQuery,
     BM25Index,
-    QueryExpander,
     Tokenizer,
     char_bigrams,
 )
@@ -24,15 +23,15 @@ def test_bigram_query_drops_stopwords():
     assert not any("怎么" in g for g in grams)
 
 
-def test_query_expander_adds_legal_terms_once():
-    expand = QueryExpander({"多久": ["期限", "日内"], "交钱": ["收取", "费用"]})
-    assert expand("复议多久要办完") == "复议多久要办完 期限 日内"
-    assert expand("要不要交钱，多久") == "要不要交钱，多久 期限 日内 收取 费用"
-    assert expand("行政处罚法第三十二条") == "行政处罚法第三十二条"
-
-
-def test_shipped_expansions_load():
-    assert "侵占" in QueryExpander()("人防工程被人占了")
+def test_bm25_scores_every_chunk():
+    chunks = [
+        StoredChunk("a", "侵占人民防空工程的处罚", {}),
+        StoredChunk("b", "行政检查情况", {}),
+    ]
+    index = BM25Index(chunks, Tokenizer())
+    scores = index.scores("侵占人防工程")
+    assert scores.shape == (2,) and scores[0] > 0 and scores[1] == 0
+    assert index.scores("的").tolist() == [0.0, 0.0]  # stopwords only: nothing to score
 
 
 def test_bm25_mask_restricts_and_is_cached():

@@ -80,15 +80,6 @@ def test_empty_query(retriever):
     assert retriever.search("   ") == []
 
 
-def test_report_intent():
-    from assistant.retrieval import report_intent
-
-    assert report_intent("去年开了几次党组会")
-    assert report_intent("2021年开展了多少次行政检查")
-    assert not report_intent("行政处罚法第三十二条怎么规定的")
-    assert not report_intent("人防工程被侵占依据哪条处罚")
-
-
 def test_identical_texts_are_returned_once(retriever):
     hits = retriever.search("开展行政检查500余人次", k=10)
     texts = ["".join(h.text.split()) for h in hits]
@@ -99,3 +90,30 @@ def test_langchain_retriever_adapter(retriever):
     docs = retriever.as_langchain(k=3).invoke("行政处罚法第三十二条从轻减轻")
     assert len(docs) == 3
     assert docs[0].metadata["law"] == "中华人民共和国行政处罚法" and docs[0].metadata["score"] > 0
+
+
+class _Recorder:
+    """The real retriever, remembering what the answering path asked and got."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.calls = []
+
+    def search(self, query, k=None, filters=None):
+        hits = self.inner.search(query, k, filters)
+        self.calls.append((query, filters, hits))
+        return hits
+
+
+@pytest.mark.parametrize("question", ["人防工程被人占用了，依据哪条处罚？", "信访事项多久要办结"])
+def test_ask_and_search_share_one_ranking(retriever, question):
+    from assistant.answering import AnswerService
+    from assistant.citations import CitationResolver
+
+    recorder = _Recorder(retriever)
+    resolver = CitationResolver(LawLibrary(), retriever.names)
+    AnswerService(recorder, resolver, retriever.names, None, None).ask(question)
+    query, filters, hits = recorder.calls[0]
+    assert (query, filters) == (question, None)
+    searched = retriever.search(question, k=5)
+    assert [h.metadata["chunk_id"] for h in hits[:5]] == [h.metadata["chunk_id"] for h in searched]

@@ -4,6 +4,6 @@
 is the one ranking path used by search, answering, the UI and the evals.
 """
 
-from assistant.retrieval.hybrid import HybridRetriever, KnowledgeRetriever, report_intent
+from assistant.retrieval.hybrid import HybridRetriever, KnowledgeRetriever
 
-__all__ = ["HybridRetriever", "KnowledgeRetriever", "report_intent"]
+__all__ = ["HybridRetriever", "KnowledgeRetriever"]

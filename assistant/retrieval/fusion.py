@@ -1,9 +1,11 @@
-"""Candidate fusion: weighted reciprocal rank fusion of several rankings into one list of hits."""
+"""Candidate fusion: weighted reciprocal rank fusion of several rankings, and hits from positions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from assistant.documents import Hit
 
@@ -13,50 +15,42 @@ if TYPE_CHECKING:
 SUPERSEDED_PENALTY = 0.7
 
 
-@dataclass
-class Candidate:
-    """One chunk found by at least one ranking, with its fused score and raw dense cosine."""
-
-    chunk: StoredChunk
-    score: float = 0.0
-    dense: float | None = None
-
-
 def rrf(
-    rankings: dict[str, list[str]],
-    pool: dict[str, Candidate],
-    weights: dict[str, float],
-    rrf_k: float,
-) -> list[Candidate]:
-    """Score every candidate by weighted RRF over ``rankings``; best first."""
-    for item in pool.values():
-        item.score = 0.0
-    for name, ids in rankings.items():
+    rankings: dict[str, Sequence[int]], weights: dict[str, float], rrf_k: float
+) -> dict[int, float]:
+    """Weighted RRF score of every chunk position found by at least one ranking."""
+    scores: dict[int, float] = {}
+    for name, positions in rankings.items():
         weight = weights.get(name, 0.0)
-        for rank, cid in enumerate(ids, start=1):
-            pool[cid].score += weight / (rrf_k + rank)
-    for item in pool.values():
-        if item.chunk.metadata.get("status") == "superseded":
-            item.score *= SUPERSEDED_PENALTY
-    return sorted(pool.values(), key=lambda r: r.score, reverse=True)
+        for rank, pos in enumerate(positions, start=1):
+            scores[pos] = scores.get(pos, 0.0) + weight / (rrf_k + rank)
+    return scores
 
 
-def to_hits(ordered: list[Candidate], k: int, min_score: float = 0.0) -> list[Hit]:
-    """The first ``k`` candidates as hits; identical texts (txt/pdf, two copies of a law) kept once."""
+def to_hits(
+    chunks: Sequence[StoredChunk],
+    ordered: Sequence[int],
+    scores: Sequence[float],
+    k: int,
+    dense: np.ndarray | None = None,
+) -> list[Hit]:
+    """The first ``k`` chunks as hits; identical texts (txt/pdf, two copies of a law) kept once."""
     hits: list[Hit] = []
     seen: set[str] = set()
-    for item in ordered:
-        if item.score <= 0 or item.score < min_score or len(hits) >= k:
+    for pos, score in zip(ordered, scores, strict=True):
+        if len(hits) >= k:
             break
-        key = squash(item.chunk.text)
+        chunk = chunks[pos]
+        key = squash(chunk.text)
         if key in seen:
             continue
         seen.add(key)
-        meta = dict(item.chunk.metadata)
-        meta["chunk_id"] = item.chunk.id
-        if item.dense is not None:
-            meta["dense_score"] = round(item.dense, 4)
-        hits.append(Hit(item.chunk.text, meta, item.score, item.dense))
+        meta = dict(chunk.metadata)
+        meta["chunk_id"] = chunk.id
+        cos = None if dense is None else float(dense[pos])
+        if cos is not None:
+            meta["dense_score"] = round(cos, 4)
+        hits.append(Hit(chunk.text, meta, float(score), cos))
     return hits
 
 

@@ -1,26 +1,32 @@
-"""Hybrid retriever: dense (in-memory snapshot of Chroma vectors) + BM25, fused by weighted RRF.
+"""Hybrid retriever: dense + BM25 candidates, fused by weighted RRF, ordered by a learned ranker.
 
-Law-aware: when a query names or implies a law (行政处罚法, 人防, 信访…), rankings
-restricted to that law's chunks join the fusion, so its articles rise to the top.
+One ranking path: ``search(query, k, filters)`` serves search, answering, the UI and the evals.
+Laws the query names are detected here from its text and get their own restricted rankings among
+the candidates; laws a topic word implies, report intent and the office's law profile are
+features of the learned ranker, not filters.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.documents import Hit
+from assistant.ownwork import is_own_work
 from assistant.rerank import rerank_hits
-from assistant.retrieval.fusion import Candidate, rrf, to_hits
-from assistant.retrieval.lexical import BM25Index, QueryExpander, Tokenizer
+from assistant.retrieval.features import Probe, features
+from assistant.retrieval.fusion import SUPERSEDED_PENALTY, rrf, to_hits
+from assistant.retrieval.lexical import BM25Index, Tokenizer
 from assistant.retrieval.persist import load_snapshot, save_snapshot
+from assistant.retrieval.ranker import LearnedRanker, RankerError
 from assistant.retrieval.snapshot import Snapshot, top_positions
 
 if TYPE_CHECKING:
@@ -31,11 +37,12 @@ if TYPE_CHECKING:
     from assistant.rerank import Reranker
     from assistant.store import KnowledgeStore, StoredChunk
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
+MODES = ("bm25", "dense", "fused", "ranked")
 
 
 class HybridRetriever:
-    """Dense + BM25 + law-aware retrieval over a :class:`KnowledgeStore`."""
+    """Dense + BM25 candidates over a :class:`KnowledgeStore`, ranked by a learned model."""
 
     def __init__(
         self,
@@ -43,20 +50,33 @@ class HybridRetriever:
         settings: RetrievalSettings,
         names: LawNames | None = None,
         tokenizer: Callable[[str], list[str]] | None = None,
+        prior: Collection[str] = (),
+        ranker: LearnedRanker | None = None,
         reranker: Reranker | None = None,
         rerank_top_n: int = 20,
         cache_dir: Path | None = None,
+        office_names: Collection[str] = (),
     ) -> None:
+        """Args:
+        prior: Laws the office works with (its law profile): a ranking feature, never a filter.
+        ranker: The learned ranker (default: the model shipped with the package, read lazily).
+        reranker: A cross-encoder or endpoint (assistant/rerank.py) that replaces the learned
+            ranker on the first ``rerank_top_n`` fused candidates when given.
+        cache_dir: Where the snapshot is persisted (assistant/retrieval/persist.py).
+        office_names: Names of the office, for the own-work feature.
+        """
         self.store = store
-        self.cache_dir = cache_dir  # persisted snapshot (assistant/retrieval/persist.py)
-        self.reranker = reranker  # optional second stage (assistant/rerank.py)
+        self.cache_dir = cache_dir
         self.rerank_top_n = rerank_top_n
         self.settings = settings
         self.names = names
         self.tokenizer = tokenizer or Tokenizer()
+        self.prior = frozenset(prior)
+        self.reranker = reranker
+        self.office_names = tuple(office_names)
+        self._ranker = ranker
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
-        self.expand = QueryExpander()
 
     def refresh(self) -> None:
         """Rebuild the snapshot (vectors, BM25 words and bigrams) after the store changed."""
@@ -68,7 +88,7 @@ class HybridRetriever:
             try:
                 save_snapshot(snapshot, self.cache_dir, fingerprint)
             except OSError as exc:
-                logger.warning("无法保存检索索引缓存（下次启动将重新建立）：%s", exc)
+                log.warning("无法保存检索索引缓存（下次启动将重新建立）：%s", exc)
         with self._lock:
             self._snapshot = snapshot
 
@@ -84,6 +104,16 @@ class HybridRetriever:
         with self._lock:
             assert self._snapshot is not None
             return self._snapshot
+
+    def ranker(self) -> LearnedRanker | None:
+        """The learned ranker, read on first use; None (fused order) when it cannot be loaded."""
+        if self._ranker is None:
+            try:
+                self._ranker = LearnedRanker.packaged()
+            except RankerError as exc:
+                log.warning("%s；改用融合排序", exc)
+                return None
+        return self._ranker
 
     def chunks(self) -> list[StoredChunk]:
         """Every chunk of the current snapshot (metadata and text, no vectors)."""
@@ -104,70 +134,121 @@ class HybridRetriever:
         query: str,
         k: int | None = None,
         filters: dict[str, Any] | None = None,
-        laws: list[str] | None = None,
-        mode: str = "hybrid",
+        *,
+        mode: str = "ranked",
     ) -> list[Hit]:
         """Search the knowledge base.
 
         Args:
-            query: Question in plain Chinese.
+            query: Question in plain Chinese; laws it names are detected from the text.
             k: Number of hits (default from settings).
             filters: ``doc_type``, ``year``, ``law``, ``source`` (value or list) and
                 ``current_only`` (bool).
-            laws: Laws to favour as if named; detected from the query when None.
-            mode: ``hybrid``, ``dense`` or ``bm25`` (the latter two for evaluation).
+            mode: ``ranked`` (the one path for users); ``fused``, ``dense`` and ``bm25`` expose
+                the earlier stages for evaluation.
         """
         query = query.strip()
-        if not query:
-            return []
-        pool: dict[str, Candidate] = {}
-        rankings = self.rankings(query, filters, laws, mode, pool)
-        k = k or self.settings.k
-        if self.reranker is None or mode != "hybrid":
-            return self.fuse(rankings, pool, k)
-        hits = self.fuse(rankings, pool, max(k, self.rerank_top_n))
-        return rerank_hits(self.reranker, query, hits, self.rerank_top_n)[:k]
-
-    def rankings(
-        self,
-        query: str,
-        filters: dict[str, Any] | None,
-        laws: list[str] | None,
-        mode: str,
-        pool: dict[str, Candidate],
-    ) -> dict[str, list[str]]:
-        """Ranked chunk ids per retriever: global dense/BM25 plus law- and report-restricted lists."""
+        mode = "ranked" if mode == "hybrid" else mode
+        if mode not in MODES:
+            raise ValueError(f"未知的检索模式“{mode}”，可用：{'、'.join(MODES)}")
+        snap = self._current()
         where = _where(filters)
-        named = laws if laws is not None else (self.names.mentioned(query) if self.names else [])
-        implied = [] if laws is not None or not self.names else self.names.implied(query)
-        implied = [law for law in implied if law not in named]
-        scopes: dict[str, dict[str, Any] | None] = {"": where}
-        if mode == "hybrid":
-            if named:
-                scopes["law_"] = {**(where or {}), "law": list(named)}
-            if implied:
-                scopes["topic_"] = {**(where or {}), "law": list(implied)}
-            if (where or {}).get("doc_type") in (None, "report"):
-                # Reports are a few dozen chunks among thousands of articles: give them their own
-                # ranking, weighted up when the question is about the office's own work.
-                key = "report_" if report_intent(query) else "reportbase_"
-                scopes[key] = {**(where or {}), "doc_type": "report"}
-        vector = self.store.embeddings.embed_query(query) if mode in ("hybrid", "dense") else None
-        sparse_query = self.expand(query) if mode == "hybrid" else query
-        out: dict[str, list[str]] = {}
+        mask = snap.words.mask(where)
+        if not query or not len(snap.chunks) or (mask is not None and not mask.any()):
+            return []
+        k = k or self.settings.k
+        probe = self.probe(query, snap, dense=mode != "bm25")
+        dense = probe.dense if mode != "bm25" else None
+        if mode in ("dense", "bm25"):
+            scores = probe.dense if mode == "dense" else probe.words
+            lexical = None if mode == "dense" else scores > 0
+            top = top_positions(scores, 2 * k, _and(mask, lexical))
+            return to_hits(snap.chunks, top, scores[top], k, dense)
+        fused = self.candidates(probe, snap, where, mask)
+        if mode == "fused":
+            return to_hits(snap.chunks, list(fused), list(fused.values()), k, dense)
+        if self.reranker is not None:
+            n = max(k, self.rerank_top_n)
+            hits = to_hits(snap.chunks, list(fused), list(fused.values()), n, dense)
+            return rerank_hits(self.reranker, query, hits, self.rerank_top_n)[:k]
+        order, scores = self.rank(probe, snap, list(fused))
+        return to_hits(snap.chunks, order, scores, k, dense)
+
+    def probe(self, query: str, snap: Snapshot, dense: bool = True) -> Probe:
+        """Score the query against every chunk (dense and both BM25s) and read what it names."""
+        named = self.names.mentioned(query) if self.names else []
+        implied = [n for n in (self.names.implied(query) if self.names else []) if n not in named]
+        if dense:
+            cosines = snap.cosines(self.store.embeddings.embed_query(query))
+        else:
+            cosines = np.zeros(len(snap.chunks), dtype=np.float32)
+        return Probe(
+            query=query,
+            terms=self.tokenizer(query),
+            named=named,
+            implied=implied,
+            own_work=is_own_work(query, self.office_names),
+            dense=cosines,
+            words=snap.words.scores(query),
+            bigrams=snap.bigrams.scores(query),
+        )
+
+    def candidates(
+        self, probe: Probe, snap: Snapshot, where: dict | None, mask: np.ndarray | None
+    ) -> dict[int, float]:
+        """Fused candidates (position -> RRF score, best first) from global and scoped rankings."""
+        scopes: dict[str, np.ndarray | None] = {"": mask}
+        # Scopes narrow the caller's filter, never widen it.
+        if probe.named:
+            scopes["law_"] = _and(mask, snap.words.mask({"law": list(probe.named)}))
+        if probe.implied:
+            scopes["topic_"] = _and(mask, snap.words.mask({"law": list(probe.implied)}))
+        if (where or {}).get("doc_type") in (None, "report"):
+            key = "report_" if probe.own_work else "reportbase_"
+            scopes[key] = _and(mask, snap.words.mask({"doc_type": "report"}))
+        n = self.settings.candidates
+        rankings: dict[str, list[int]] = {}
         for prefix, scope in scopes.items():
-            if vector is not None:
-                out[prefix + "dense"] = self._dense(vector, scope, pool)
-            if mode in ("hybrid", "bm25"):
-                out[prefix + "bm25"] = self._sparse(self.bm25, sparse_query, scope, pool)
-            if mode == "hybrid" and self.settings.bigram_weight > 0:
-                out[prefix + "bigram"] = self._sparse(self.bigram, sparse_query, scope, pool)
-        return out
+            rankings[prefix + "dense"] = top_positions(probe.dense, n, scope).tolist()
+            for name in ("words", "bigrams"):
+                scores = getattr(probe, name)
+                rankings[prefix + name] = top_positions(scores, n, _and(scope, scores > 0)).tolist()
+        probe.ranks = {
+            name: {pos: rank for rank, pos in enumerate(rankings[name], start=1)}
+            for name in ("dense", "words", "bigrams")
+        }
+        scores = rrf(rankings, self.weights(), self.settings.rrf_k)
+        for pos in scores:
+            if snap.table.superseded[pos]:
+                scores[pos] *= SUPERSEDED_PENALTY
+        return dict(sorted(scores.items(), key=lambda item: item[1], reverse=True))
+
+    def rank(self, probe: Probe, snap: Snapshot, fused: list[int]) -> tuple[list[int], list[float]]:
+        """Reorder the first ``rank_depth`` fused candidates by the reranker or learned model."""
+        depth = self.settings.rank_depth
+        head, tail = fused[:depth], fused[depth:]
+        if self.reranker is not None:
+            scores = np.asarray(
+                self.reranker.score(probe.query, [snap.chunks[p].text for p in head])
+            )
+        else:
+            model = self.ranker()
+            if model is None:
+                return fused, [1.0 / (1 + i) for i in range(len(fused))]
+            rows = features(
+                probe, np.asarray(head), snap.table, self.prior, self.settings.candidates
+            )
+            scores = model.score(rows)
+        order = np.argsort(-scores, kind="stable")
+        ranked = [head[i] for i in order] + tail
+        # Scores as probabilities-like values in (0, 1), so "higher is better" and > 0 hold.
+        values = [1.0 / (1.0 + math.exp(-float(scores[i]))) for i in order]
+        return ranked, values + [0.0] * len(tail)
 
     def weights(self) -> dict[str, float]:
-        """RRF weight of each ranking name produced by :meth:`rankings`."""
+        """RRF weight of each ranking name produced by :meth:`candidates`."""
         s = self.settings
-        base = {"dense": s.dense_weight, "bm25": s.bm25_weight, "bigram": s.bigram_weight}
+        base = {"dense": s.dense_weight, "words": s.bm25_weight, "bigrams": s.bigram_weight}
         out = dict(base)
         boosts = (
             ("law_", s.law_boost),
@@ -178,39 +259,6 @@ class HybridRetriever:
         for prefix, boost in boosts:
             out.update({prefix + name: boost * w for name, w in base.items()})
         return out
-
-    def _dense(
-        self, vector: list[float], where: dict | None, pool: dict[str, Candidate]
-    ) -> list[str]:
-        snap = self._current()
-        if not len(snap.chunks):
-            return []
-        sims = snap.cosines(vector)
-        ranked = []
-        for pos in top_positions(sims, self.settings.candidates, snap.words.mask(where)):
-            chunk = snap.chunks[pos]
-            item = pool.setdefault(chunk.id, Candidate(chunk))
-            item.dense = float(sims[pos])
-            ranked.append(chunk.id)
-        return ranked
-
-    def _sparse(
-        self, index: BM25Index, query: str, where: dict | None, pool: dict[str, Candidate]
-    ) -> list[str]:
-        mask = index.mask(where)
-        if mask is not None and not mask.any():
-            return []
-        ranked = []
-        for pos, _score in index.search(query, self.settings.candidates, mask):
-            chunk = index.chunks[pos]
-            pool.setdefault(chunk.id, Candidate(chunk))
-            ranked.append(chunk.id)
-        return ranked
-
-    def fuse(self, rankings: dict[str, list[str]], pool: dict[str, Candidate], k: int) -> list[Hit]:
-        """Weighted reciprocal rank fusion of ``rankings`` into the first ``k`` hits."""
-        ordered = rrf(rankings, pool, self.weights(), self.settings.rrf_k)
-        return to_hits(ordered, k, self.settings.min_score)
 
     def as_langchain(self, k: int | None = None) -> BaseRetriever:
         """This retriever as a LangChain ``BaseRetriever`` (for LCEL chains)."""
@@ -243,13 +291,7 @@ def _where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
     return out or None
 
 
-# Questions about the office's own work (figures, what was done) rather than about the law.
-_REPORT_INTENT = re.compile(
-    r"去年|今年|上年|前年|明年|全年|本年度|上一年|20\d\d年|我们|我办|本办|咱们|本单位|单位里|"
-    r"报告|开展了|做了|搞了|办了|多少|几[次个件场支处封本项]|有没有|情况|成绩|不足|安排|打算"
-)
-
-
-def report_intent(query: str) -> bool:
-    """Whether a query asks about the office's own reports rather than about a law."""
-    return bool(_REPORT_INTENT.search(query))
+def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    return a if b is None else a & b

@@ -1,6 +1,6 @@
 """Lexical indexes: jieba-word and character-bigram BM25 over a snapshot of the chunks.
 
-Also the query-side helpers: stopwords, colloquial-to-legal query expansion.
+Also the query-side helpers: stopwords and the bigrams of a query's content words.
 """
 
 from __future__ import annotations
@@ -63,30 +63,6 @@ class BigramQuery:
     def __call__(self, text: str) -> list[str]:
         """Tokenise one query."""
         return [bg for word in self.words(text) for bg in char_bigrams(word)]
-
-
-class QueryExpander:
-    """Adds legal vocabulary for colloquial phrases (resources/colloquial.yaml) to a query."""
-
-    def __init__(self, expansions: dict[str, list[str]] | None = None) -> None:
-        if expansions is None:
-            from importlib.resources import files
-
-            import yaml
-
-            text = (
-                files("assistant.resources").joinpath("colloquial.yaml").read_text(encoding="utf-8")
-            )
-            expansions = yaml.safe_load(text)["expansions"]
-        self.expansions = {k: list(v) for k, v in expansions.items()}
-
-    def __call__(self, query: str) -> str:
-        """The query followed by the legal terms its colloquial phrases stand for."""
-        extra: list[str] = []
-        for phrase, terms in self.expansions.items():
-            if phrase in query:
-                extra.extend(t for t in terms if t not in extra and t not in query)
-        return f"{query} {' '.join(extra)}" if extra else query
 
 
 def load_stopwords() -> set[str]:
@@ -157,6 +133,13 @@ class BM25Index:
                 [matches(c.metadata, where) for c in self.chunks], dtype=bool
             )
         return self._masks[key]
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of ``query`` against every chunk (zeros when nothing matches)."""
+        tokens = self.tokenizer(query)
+        if self._empty or not tokens:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k chunk positions with BM25 scores (> 0 only)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.retrieval.features import ChunkTable
 from assistant.retrieval.lexical import BigramQuery, BM25Index, char_bigrams
 
 if TYPE_CHECKING:
@@ -21,15 +22,20 @@ if TYPE_CHECKING:
 
 @dataclass
 class Snapshot:
-    """Chunks as last read from the store: both keyword indexes and the unit-row vector matrix."""
+    """Chunks as last read from the store: keyword indexes, unit-row vectors and chunk facts."""
 
     words: BM25Index
     bigrams: BM25Index
     matrix: np.ndarray
+    table: ChunkTable | None = None  # type: ignore[assignment]  # built from the chunks when omitted
+
+    def __post_init__(self) -> None:
+        if self.table is None:
+            self.table = ChunkTable.build(self.chunks)
 
     @property
     def chunks(self) -> list[StoredChunk]:
-        """The chunks, in the row order of :attr:`matrix` and both indexes."""
+        """The chunks, in the row order of :attr:`matrix`, both indexes and :attr:`table`."""
         return self.words.chunks
 
     @classmethod
@@ -45,6 +51,7 @@ class Snapshot:
             BM25Index(chunks, tokenizer),
             BM25Index(chunks, char_bigrams, BigramQuery(tokenizer)),
             matrix,
+            ChunkTable.build(chunks),
         )
 
     def cosines(self, vector: Sequence[float]) -> np.ndarray:
