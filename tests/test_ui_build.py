@@ -226,3 +226,16 @@ def test_drafting_with_last_years_report(assistant, tmp_path: Path):
     assert all(row[1] == "" for row in filled[2])  # figures are never carried over
     assert drafting.regenerate(assistant, None, prev, "模板起草（离线）", "开头段", *_form())[-1].startswith(
         "**※ 无法生成**")
+
+
+def test_upload_of_a_wrong_file_type_is_refused_in_chinese(tmp_path):
+    from gradio.data_classes import FileData, ListFiles
+
+    from assistant.ui.errors import chinese_preprocess
+
+    exe = tmp_path / "程序.exe"
+    exe.write_bytes(b"MZ")
+    files = chinese_preprocess(gr.File(file_count="multiple", file_types=[".pdf", ".docx"]))
+    with pytest.raises(gr.Error) as caught:
+        files.preprocess(ListFiles(root=[FileData(path=str(exe), orig_name="程序.exe")]))
+    assert caught.value.message == "文件类型不支持，请上传以下格式之一：['.pdf', '.docx']"

@@ -1,9 +1,12 @@
-"""ASGI middleware showing Gradio's English error replies (login, upload) in Chinese."""
+"""Gradio's English errors (login, upload size, file type) shown to users in Chinese."""
 
 from __future__ import annotations
 
 import json
+from functools import wraps
 from typing import Any
+
+import gradio as gr
 
 from assistant.messages import to_chinese
 
@@ -60,3 +63,18 @@ class ChineseErrors:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+def chinese_preprocess(component: Any) -> Any:
+    """Make ``component``'s input checks (e.g. gr.File's file type) raise Chinese errors."""
+    original = component.preprocess
+
+    @wraps(original)
+    def preprocess(payload: Any) -> Any:
+        try:
+            return original(payload)
+        except gr.Error as exc:
+            raise gr.Error(to_chinese(str(exc.message))) from exc
+
+    component.preprocess = preprocess
+    return component
