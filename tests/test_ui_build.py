@@ -109,6 +109,24 @@ def test_login_guards_page_config_and_api_and_locks_out(assistant):
     assert client.get("/config").status_code == 401
 
 
+def test_gradio_login_and_upload_errors_reach_users_in_chinese(assistant):
+    from fastapi.testclient import TestClient
+
+    opts = launch_options(assistant)
+    demo = build_ui(assistant)
+    demo.auth, demo.auth_message = lambda user, password: False, None
+    demo.max_file_size = 10
+    client = TestClient(gr.routes.App.create_app(demo, app_kwargs=dict(opts["app_kwargs"])))
+    bad = client.post("/login", data={"username": "staff", "password": "错"})
+    assert bad.status_code == 400
+    assert bad.json()["detail"] == "用户名或密码错误；连续输错 5 次将暂时锁定该用户名"
+    client.cookies.clear()
+    demo.auth = None
+    client = TestClient(gr.routes.App.create_app(demo, app_kwargs=dict(opts["app_kwargs"])))
+    big = client.post("/gradio_api/upload", files={"files": ("大.txt", "内容" * 100)})
+    assert big.status_code == 413 and big.text.startswith("文件大小超过上限（")
+
+
 def test_chat_streams_cited_answer_then_follow_up(assistant):
     steps = list(chat.respond(assistant, "行政处罚法第三十二条怎么规定的？", [], None))
     history, panel, conv, box = steps[-1]
@@ -270,3 +288,16 @@ def test_drafting_with_last_years_report(assistant, tmp_path: Path):
     assert all(row[1] == "" for row in filled[2])  # figures are never carried over
     assert drafting.regenerate_section(assistant, "opening", None, prev, "模板起草（离线）",
                                        *[""] * len(SECTION_KEYS), *_form())[-1].startswith("**※ 无法生成**")
+
+
+def test_upload_of_a_wrong_file_type_is_refused_in_chinese(tmp_path):
+    from gradio.data_classes import FileData, ListFiles
+
+    from assistant.ui.errors import chinese_preprocess
+
+    exe = tmp_path / "程序.exe"
+    exe.write_bytes(b"MZ")
+    files = chinese_preprocess(gr.File(file_count="multiple", file_types=[".pdf", ".docx"]))
+    with pytest.raises(gr.Error) as caught:
+        files.preprocess(ListFiles(root=[FileData(path=str(exe), orig_name="程序.exe")]))
+    assert caught.value.message == "文件类型不支持，请上传以下格式之一：['.pdf', '.docx']"

@@ -10,11 +10,13 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.ui.auth import make_auth
 from assistant.ui.chat import build_chat_tab
 from assistant.ui.drafting import sessions_root
 from assistant.ui.drafting_tab import build_drafting_tab
+from assistant.ui.errors import ChineseErrors
 from assistant.ui.formatting import status_markdown
 from assistant.ui.knowledge import build_knowledge_tab, refresh
 from assistant.ui.lookup import build_lookup_tab
@@ -71,6 +73,7 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,
+        "app_kwargs": {"middleware": [Middleware(ChineseErrors)]},
     }
 
 

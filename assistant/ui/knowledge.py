@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.ui.errors import chinese_preprocess
 from assistant.ui.formatting import (
     DOCUMENT_HEADERS,
     INGEST_HEADERS,
@@ -181,8 +182,8 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
     with gr.Row():
         with gr.Column(scale=1):
             gr.Markdown(f"#### 上传文件\n支持 {types}，每个文件不超过 {limit} MB。")
-            files = gr.File(label="选择文件", file_count="multiple",
-                            file_types=list(ALLOWED_SUFFIXES), elem_id="upload-files")
+            files = chinese_preprocess(gr.File(label="选择文件", file_count="multiple",
+                            file_types=list(ALLOWED_SUFFIXES), elem_id="upload-files"))
             upload_btn = gr.Button("上传并导入", variant="primary", elem_id="upload-btn")
             gr.Markdown("#### 导入法律库")
             profiles = assistant.lawlib.profiles()

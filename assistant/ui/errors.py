@@ -1,0 +1,80 @@
+"""Gradio's English errors (login, upload size, file type) shown to users in Chinese."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any
+
+import gradio as gr
+
+from assistant.messages import to_chinese
+
+
+def _translated(body: bytes, content_type: bytes) -> bytes:
+    if b"json" not in content_type:
+        return to_chinese(body.decode("utf-8", "replace")).encode("utf-8")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if isinstance(detail, str):
+        data["detail"] = to_chinese(detail)
+    elif isinstance(detail, dict) and isinstance(detail.get("error"), str):
+        detail["error"] = to_chinese(detail["error"])
+    else:
+        return body
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+class ChineseErrors:
+    """Rewrites JSON ``detail`` or plain-text error replies (status >= 400); others pass through."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: dict | None = None
+        chunks: list[bytes] = []
+
+        async def wrapped(message: dict) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                kind = headers.get(b"content-type", b"")
+                if message["status"] >= 400 and (b"json" in kind or b"text/plain" in kind):
+                    start = message
+                    return
+            elif start is not None and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                kind = dict(start.get("headers") or []).get(b"content-type", b"")
+                body = _translated(b"".join(chunks), kind)
+                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def chinese_preprocess(component: Any) -> Any:
+    """Make ``component``'s input checks (e.g. gr.File's file type) raise Chinese errors."""
+    original = component.preprocess
+
+    @wraps(original)
+    def preprocess(payload: Any) -> Any:
+        try:
+            return original(payload)
+        except gr.Error as exc:
+            raise gr.Error(to_chinese(str(exc.message))) from exc
+
+    component.preprocess = preprocess
+    return component
