@@ -27,8 +27,8 @@ def fact_found(fact: str, answer: str) -> bool:
     return any(_squash(alt) in text for alt in fact.split("|"))
 
 
-def run_broad(asst, q: dict) -> dict:
-    """Ask one broad question (after its history) and measure its key-fact coverage."""
+def ask_after_history(asst, q: dict):
+    """Ask ``q["question"]`` after its history turns; returns (answer, milliseconds)."""
     from assistant.answering import Conversation
 
     conv = Conversation()
@@ -36,7 +36,12 @@ def run_broad(asst, q: dict) -> dict:
         asst.qa.ask(turn, conv)
     t0 = time.perf_counter()
     ans = asst.qa.ask(q["question"], conv)
-    ms = (time.perf_counter() - t0) * 1000
+    return ans, (time.perf_counter() - t0) * 1000
+
+
+def run_broad(asst, q: dict) -> dict:
+    """Ask one broad question (after its history) and measure its key-fact coverage."""
+    ans, ms = ask_after_history(asst, q)
     facts = q["key_facts"]
     found = [f for f in facts if fact_found(f, ans.answer)]
     share = len(found) / len(facts)

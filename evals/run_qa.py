@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,14 +54,9 @@ def source_hit(sources: list[dict], golds: list[dict], names) -> bool:
 
 def run_question(asst, q: dict) -> dict:
     """Ask one question (after its history turns) and score it."""
-    from assistant.answering.conversation import Conversation
+    from evals.keyfacts import ask_after_history
 
-    conv = Conversation()
-    for turn in q.get("history") or []:
-        asst.qa.ask(turn, conv)
-    t0 = time.perf_counter()
-    ans = asst.qa.ask(q["question"], conv)
-    ms = (time.perf_counter() - t0) * 1000
+    ans, ms = ask_after_history(asst, q)
     checks = asst.resolver.verify(ans.answer)
     valid = all(c.status in ("ok", "superseded") for c in checks)
     if q.get("expect_not_found"):
