@@ -14,7 +14,7 @@ COVERED = 0.5  # share of key facts an answer must carry
 # covered 0.826 and followup_short 0.75, so CI gates regression floors just under those and
 # prints the goals as not yet reached instead of failing on them.
 GOALS = {"covered": 0.85, "followup_short": 1.0}
-FLOORS = {"covered": 0.80, "followup_short": 0.75}
+FLOORS = {"covered": 0.78, "followup_short": 0.5}  # one question of slack each
 
 
 def _squash(text: str) -> str:
