@@ -25,16 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embeddings import E5Embeddings, embedding_name  # noqa: E402
+from assistant.ingest.lawvectors import file_sha256  # noqa: E402
 from assistant.ingest.pipeline import Ingestor  # noqa: E402
 from assistant.lawlib import LawLibrary  # noqa: E402
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def law_order(lib: LawLibrary, stard: Path | None) -> list[str]:
