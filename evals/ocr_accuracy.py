@@ -42,10 +42,10 @@ def char_accuracy(hypothesis: str, reference: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Run OCR through the loader and print accuracy and seconds per page."""
+    from assistant.adapters.ocr import make_ocr
     from assistant.config import OCRSettings
-    from assistant.ingest.loaders import load_file
-    from assistant.ingest.scans import ScanReader
-    from assistant.ocr import make_ocr
+    from assistant.core.ingest.loaders import load_file
+    from assistant.core.ingest.scans import ScanReader
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=None, help="OCR page cache folder")

@@ -34,16 +34,16 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.drafting import DraftingService  # noqa: E402
-from assistant.drafting.checks import entered_figures, invented_numbers  # noqa: E402
-from assistant.drafting.figures import FigureCheck  # noqa: E402
-from assistant.drafting.quality import (  # noqa: E402
+from assistant.core.drafting import DraftingService  # noqa: E402
+from assistant.core.drafting.checks import entered_figures, invented_numbers  # noqa: E402
+from assistant.core.drafting.figures import FigureCheck  # noqa: E402
+from assistant.core.drafting.quality import (  # noqa: E402
     char_count,
     repeated_sentences,
     section_chars,
     two_clause_share,
 )
-from assistant.drafting.report import parse_report  # noqa: E402
+from assistant.core.drafting.report import parse_report  # noqa: E402
 
 DEFAULT_REPORT = REPO.parent / "shared/corpus/reports/2021年东城区人防办法治政府建设年度情况报告.txt"
 PARTS = ("opening", "measures", "shortcomings", "responsible", "plans")
@@ -55,8 +55,8 @@ MAX_MS = 2000.0
 def make_verifier():
     """Citation verifier over the built-in law library; None when it cannot be opened."""
     try:
-        from assistant.citations import CitationResolver, LawNames
-        from assistant.lawlib import LawLibrary
+        from assistant.adapters.lawlib import LawLibrary
+        from assistant.core.citations import CitationResolver, LawNames
 
         lawlib = LawLibrary(None)
         return CitationResolver(lawlib, LawNames.from_resources(lawlib.law_names())).verify
@@ -67,8 +67,8 @@ def make_verifier():
 
 def with_embeddings() -> DraftingService:
     """A service classifying with the configured embedding model, area exemplars embedded before timing."""
+    from assistant.adapters.embeddings import make_embeddings
     from assistant.config import load_settings
-    from assistant.embeddings import make_embeddings
 
     embeddings = make_embeddings(load_settings().embedding)
     service = DraftingService(embeddings=embeddings)

@@ -1,4 +1,4 @@
-"""Train the learned ranker (LightGBM lambdarank) and write assistant/retrieval/ranker_v1.txt.
+"""Train the learned ranker (LightGBM lambdarank) and write assistant/core/retrieval/ranker_v1.txt.
 
 Usage:
   python evals/train_ranker.py [--law-cache DIR] [--base DIR] [--out FILE] [--no-write]
@@ -47,16 +47,17 @@ PARAMS = {
     "verbose": -1,
 }
 LAW_CACHE = Path(os.environ.get("LAW_VECTOR_CACHE", Path.home() / ".cache" / "fazhi-law-vectors"))
-OUT = REPO / "assistant" / "retrieval" / "ranker_v1.txt"
+OUT = REPO / "assistant" / "core" / "retrieval" / "ranker_v1.txt"
 
 
 def training_retriever(law_cache: Path = LAW_CACHE, base: Path | None = None):
     """(retriever, names) over the in-memory KB, without a learned model (fused order)."""
-    from assistant.config import RetrievalSettings
-    from assistant.embeddings import E5Embeddings
-    from assistant.lawlib import LawLibrary
     from assistant.lawnames import LawNames
-    from assistant.retrieval import HybridRetriever
+
+    from assistant.adapters.embeddings import E5Embeddings
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.config import RetrievalSettings
+    from assistant.core.retrieval import HybridRetriever
     from evals.memkb import CachedQueryEmbeddings, memory_kb
 
     base = base or DEFAULT_CACHE / "default"
@@ -81,7 +82,7 @@ class _NoModel:
 
 def collect(retriever, questions: list[dict], names) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Feature rows, 0/1 labels and group sizes (one group per question; no-gold groups kept)."""
-    from assistant.retrieval.features import features
+    from assistant.core.retrieval.features import features
 
     snap = retriever._current()
     depth = retriever.settings.rank_depth
@@ -119,7 +120,7 @@ def train(x: np.ndarray, y: np.ndarray, groups: list[int]):
     """A lambdarank booster with the fixed parameters above."""
     import lightgbm
 
-    from assistant.retrieval.features import FEATURES
+    from assistant.core.retrieval.features import FEATURES
 
     data = lightgbm.Dataset(x, y, group=groups, feature_name=list(FEATURES), free_raw_data=False)
     return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
@@ -194,7 +195,7 @@ def main() -> int:
 
 def _test_metrics(retriever, names, model_text: str) -> None:
     """Held-out sets through the real search path (scored only, never used to choose)."""
-    from assistant.retrieval.ranker import LearnedRanker
+    from assistant.core.retrieval.ranker import LearnedRanker
     from evals.run_retrieval import eval_sets, evaluate
 
     retriever._ranker = LearnedRanker(model_text)

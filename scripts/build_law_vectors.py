@@ -24,10 +24,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.embeddings import E5Embeddings, embedding_name  # noqa: E402
-from assistant.ingest.lawvectors import file_sha256  # noqa: E402
-from assistant.ingest.pipeline import Ingestor  # noqa: E402
-from assistant.lawlib import LawLibrary  # noqa: E402
+from assistant.adapters.embeddings import E5Embeddings, embedding_name  # noqa: E402
+from assistant.adapters.lawlib import LawLibrary  # noqa: E402
+from assistant.adapters.lawvectors import file_sha256  # noqa: E402
+from assistant.core.ingest.pipeline import Ingestor  # noqa: E402
 
 
 def law_order(lib: LawLibrary, stard: Path | None) -> list[str]:

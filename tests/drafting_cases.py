@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.drafting import Facts, facts_from_dict
+from assistant.core.drafting import Facts, facts_from_dict
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "evals" / "datasets" / "drafting_v1"

@@ -1,7 +1,7 @@
 """Small deterministic stand-ins for the retriever, citation resolver and law-name detector.
 
-They follow the shapes of ``assistant.retrieval``, ``assistant.citations.CitationResolver`` and
-``assistant.citations.LawNames`` closely enough for the answer chain's tests.
+They follow the shapes of ``assistant.core.retrieval``, ``assistant.core.citations.CitationResolver`` and
+``assistant.core.citations.LawNames`` closely enough for the answer chain's tests.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from assistant.citations import Citation
+from assistant.core.citations import Citation
 from assistant.documents import Hit
 
 CN = {c: i for i, c in enumerate("零一二三四五六七八九")}

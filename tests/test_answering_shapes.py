@@ -6,12 +6,12 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering import AnswerService, Conversation
-from assistant.answering.intent import Cues, resolve_years
-from assistant.answering.question import Question
 from assistant.config import AnsweringSettings, load_settings
+from assistant.core.answering import AnswerService, Conversation
+from assistant.core.answering.intent import Cues, resolve_years
+from assistant.core.answering.question import Question
+from assistant.core.ownwork import is_own_work, office_aliases
 from assistant.documents import Hit
-from assistant.ownwork import is_own_work, office_aliases
 from tests.qa_fakes import CIVIL_AIR, FakeNames, FakeResolver, ListRetriever, article_hit
 
 TITLE = "2023年西城区司法局法治政府建设年度情况报告"

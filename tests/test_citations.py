@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import CitationResolver, LawNames, quote_matches
-from assistant.lawlib import LawLibrary
+from assistant.adapters.lawlib import LawLibrary
+from assistant.core.citations import CitationResolver, LawNames, quote_matches
 from assistant.numerals import article_label, chinese_to_int
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "regulations"

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.front.cli import app
 
 from .conftest import REGULATIONS, REPORT_TXT
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.detect import classify, parse_regulation
-from assistant.ingest.loaders import LoadedDocument
+from assistant.core.ingest.detect import classify, parse_regulation
+from assistant.core.ingest.loaders import LoadedDocument
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -66,7 +66,7 @@ def test_parse_regulation_keeps_items_in_their_paragraph():
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
 def test_real_corpus_classification():
-    from assistant.ingest.loaders import load_file
+    from assistant.core.ingest.loaders import load_file
 
     regs = sorted((CORPUS / "regulations").glob("*.md"))
     infos = {p.name: classify(load_file(p)) for p in regs}

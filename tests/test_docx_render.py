@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import ExportSettings
-from assistant.drafting import Draft, DraftingService, DraftSection
-from assistant.drafting.docx import CHARS_PER_LINE, LINES_PER_PAGE
-from assistant.drafting.report import parse_report
+from assistant.core.drafting import Draft, DraftingService, DraftSection
+from assistant.core.drafting.docx import CHARS_PER_LINE, LINES_PER_PAGE
+from assistant.core.drafting.report import parse_report
 from tests.drafting_cases import REPORT_TXT, case
 
 pytestmark = pytest.mark.integration

@@ -7,14 +7,14 @@ import re
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from assistant.drafting import Drafter, check_draft, facts_from_dict
-from assistant.drafting.areas import AreaClassifier
-from assistant.drafting.catalogue import load_catalogue
-from assistant.drafting.checks import entered_figures, invented_numbers
-from assistant.drafting.compose import Composer
-from assistant.drafting.pastwording import framing_sentences
-from assistant.drafting.phrases import Picker, is_two_clause, load_phrases
-from assistant.drafting.quality import (
+from assistant.core.drafting import Drafter, check_draft, facts_from_dict
+from assistant.core.drafting.areas import AreaClassifier
+from assistant.core.drafting.checks import entered_figures, invented_numbers
+from assistant.core.drafting.compose import Composer
+from assistant.core.drafting.indicators import load_catalogue
+from assistant.core.drafting.pastwording import framing_sentences
+from assistant.core.drafting.phrases import Picker, is_two_clause, load_phrases
+from assistant.core.drafting.quality import (
     char_count,
     repeated_sentences,
     section_chars,
@@ -41,7 +41,7 @@ def test_phrase_library_is_complete_and_figure_free():
 def test_phrase_library_rejects_figures(tmp_path):
     text = load_phrases.__globals__["load_yaml"]("drafting/phrases_v1.yaml")
     text["areas"][0]["effects"][0] = "召开会议12次。"
-    from assistant.drafting.phrases import library_from_dict
+    from assistant.core.drafting.phrases import library_from_dict
 
     with pytest.raises(PromptError, match="含有数字"):
         library_from_dict(text)

@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from assistant.config import ExportSettings
-from assistant.drafting import DraftingService, export_markdown
+from assistant.core.drafting import DraftingService, export_markdown
 from tests.drafting_cases import case
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import extract_facts, next_year_facts
-from assistant.drafting.numbers import parse_quantity
-from assistant.drafting.report import parse_report
+from assistant.core.drafting import extract_facts, next_year_facts
+from assistant.core.drafting.numbers import parse_quantity
+from assistant.core.drafting.report import parse_report
 from tests.drafting_cases import REPORT_PDF, report_text
 
 EXPECTED = {
@@ -55,7 +55,7 @@ def test_report_structure_normalises_heading_numeral():
 def test_extract_from_pdf_text():
     if not REPORT_PDF.is_file():
         pytest.skip("缺少 ../shared/corpus 中的 PDF 报告")
-    loaders = pytest.importorskip("assistant.ingest.loaders", reason="assistant.ingest.loaders 尚未提供 load_file")
+    loaders = pytest.importorskip("assistant.core.ingest.loaders", reason="assistant.core.ingest.loaders 尚未提供 load_file")
     facts = extract_facts(loaders.load_file(REPORT_PDF).text)
     assert facts.year == 2021
     _assert_figures(facts)

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from assistant.drafting import FactsError, facts_from_dict, facts_to_yaml, load_facts
-from assistant.drafting.numbers import chinese_to_number, parse_quantity
+from assistant.core.drafting import FactsError, facts_from_dict, facts_to_yaml, load_facts
+from assistant.core.drafting.numbers import chinese_to_number, parse_quantity
 
 GOOD = {
     "organization": "示例区人民防空办公室",

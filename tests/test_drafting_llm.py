@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.drafting import Drafter, DraftingService
+from assistant.core.drafting import Drafter, DraftingService
 from tests.drafting_cases import case
 
 

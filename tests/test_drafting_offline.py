@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.drafting import (
+from assistant.core.drafting import (
     Drafter,
     DraftingService,
     check_draft,
@@ -15,8 +15,8 @@ from assistant.drafting import (
     comparison_table_markdown,
     facts_from_dict,
 )
-from assistant.drafting.checks import invented_numbers
-from assistant.drafting.numbers import find_figures
+from assistant.core.drafting.checks import invented_numbers
+from assistant.core.drafting.numbers import find_figures
 from tests.drafting_cases import case, case_names
 
 HEADINGS_2023 = [

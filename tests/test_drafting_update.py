@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.drafting import DraftingService, check_draft
+from assistant.core.drafting import DraftingService, check_draft
 from tests.drafting_cases import report_text
 
 

@@ -46,7 +46,7 @@ def _report_lines(stem: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def library():
-    from assistant.lawlib import LawLibrary
+    from assistant.adapters.lawlib import LawLibrary
 
     try:
         lib = LawLibrary()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.ui.chat import EXAMPLES
+from assistant.front.ui.chat import EXAMPLES
 
 REPO = Path(__file__).resolve().parents[1]
 

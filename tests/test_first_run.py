@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from assistant.cli_progress import LineProgress, RichProgress, duration, make_progress
-from assistant.ingest.results import FileResult
+from assistant.core.ingest.results import FileResult
+from assistant.front.cli_progress import LineProgress, RichProgress, duration, make_progress
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = "2023年法治政府建设年度情况报告\n一、主要举措和成效\n全年开展行政检查620人次。\n二、存在的不足和原因\n执法力量不足。"
@@ -80,7 +80,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_init_redirected_to_a_log_writes_progress_lines(tmp_path):
     log = tmp_path / "log.txt"
     with log.open("w") as out:
-        done = subprocess.run([sys.executable, "-m", "assistant.cli", "init", "--skip-laws"], cwd=REPO,
+        done = subprocess.run([sys.executable, "-m", "assistant.front.cli", "init", "--skip-laws"], cwd=REPO,
                               env=_env(tmp_path), stdout=out, stderr=subprocess.PIPE, timeout=600, check=False)
     text = log.read_text(encoding="utf-8")
     assert done.returncode == 0, done.stderr.decode()
@@ -97,10 +97,10 @@ def _free_port() -> int:
 @pytest.mark.integration
 def test_serve_prints_url_and_ready_once_it_answers(tmp_path):
     env = _env(tmp_path)
-    subprocess.run([sys.executable, "-m", "assistant.cli", "init", "--skip-laws"], cwd=REPO, env=env,
+    subprocess.run([sys.executable, "-m", "assistant.front.cli", "init", "--skip-laws"], cwd=REPO, env=env,
                    capture_output=True, timeout=600, check=True)
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.front.cli", "serve", "--port", str(port)], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines: list[str] = []

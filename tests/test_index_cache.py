@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.adapters.embeddings import HashEmbeddings
+from assistant.adapters.store import make_store
 from assistant.config import RetrievalSettings, load_settings
-from assistant.embeddings import HashEmbeddings
-from assistant.retrieval import HybridRetriever
-from assistant.retrieval.persist import saved_fingerprint
-from assistant.store import make_store
+from assistant.core.retrieval import HybridRetriever
+from assistant.core.retrieval.persist import saved_fingerprint
 
 TEXTS = {
     "c1": "人民防空工程的维护管理由人民防空主管部门负责",

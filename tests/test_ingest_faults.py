@@ -12,12 +12,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from assistant.catalog import list_documents
-from assistant.cli import app
+from assistant.adapters.embeddings import HashEmbeddings
+from assistant.adapters.store import StoreError, make_store
 from assistant.config import IngestSettings
-from assistant.embeddings import HashEmbeddings
-from assistant.ingest.pipeline import Ingestor
-from assistant.store import StoreError, make_store
+from assistant.core.document_catalog import list_documents
+from assistant.core.ingest.pipeline import Ingestor
+from assistant.front.cli import app
 
 REPORT_2021 = "2021年法治政府建设年度情况报告\n一、主要举措和成效\n全年开展行政检查126次。\n二、存在的不足和原因\n执法力量不足。"
 REPORT_2022 = "2022年法治政府建设年度情况报告\n一、主要举措和成效\n全年开展行政检查208次。\n二、存在的不足和原因\n培训不够。"
@@ -170,7 +170,7 @@ def test_cli_ingest_reports_lost_store_in_chinese_with_table(tmp_path, monkeypat
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
     monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
     path = _write(tmp_path / "报告.txt", REPORT_2021)
-    from assistant import store as store_module
+    from assistant.adapters import store as store_module
 
     real_add = store_module.KnowledgeStore.add
 
@@ -218,7 +218,7 @@ def test_upload_type_and_year_come_from_name_title_and_text(ingestor, tmp_path):
 def test_upload_page_reports_lost_store_in_chinese_and_cleans_uploads(fake_settings, tmp_path, monkeypatch):
     pytest.importorskip("gradio")
     from assistant.app import build_assistant
-    from assistant.ui import knowledge
+    from assistant.front.ui import knowledge
 
     asst = build_assistant(fake_settings)
     kept = _write(tmp_path / "旧报告.txt", REPORT_2021)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import HashEmbeddings
-from assistant.ingest.pipeline import Ingestor
-from assistant.store import make_store
+from assistant.adapters.embeddings import HashEmbeddings
+from assistant.adapters.store import make_store
+from assistant.core.ingest.pipeline import Ingestor
 
 from .test_loaders import make_pdf
 
@@ -103,7 +103,7 @@ def test_killed_ingest_process_resumes_without_duplicates(tmp_path):
     env.update({"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_KNOWLEDGE_DIR": str(tmp_path),
                 "ASSISTANT_EMBEDDING__BACKEND": "fake", "ASSISTANT_CHROMA__WRITE_BATCH": "1",
                 "PYTHONPATH": str(REPO)})
-    cmd = [sys.executable, "-m", "assistant.cli", "ingest", str(doc)]
+    cmd = [sys.executable, "-m", "assistant.front.cli", "ingest", str(doc)]
     log = tmp_path / "first.log"
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -120,7 +120,7 @@ def test_killed_ingest_process_resumes_without_duplicates(tmp_path):
     data = json.loads(done.stdout)
     total = data["results"][0]["chunks"]
     assert data["chunks_written"] <= total  # resumed: only the missing chunks were written
-    listed = subprocess.run([sys.executable, "-m", "assistant.cli", "kb", "list", "--json"], cwd=REPO, env=env,
+    listed = subprocess.run([sys.executable, "-m", "assistant.front.cli", "kb", "list", "--json"], cwd=REPO, env=env,
                             capture_output=True, timeout=600, check=True)
     (entry,) = json.loads(listed.stdout)
     assert entry["chunks"] == total and entry["status"] == "current"  # no duplicates, complete

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import CitationResolver, LawHistory, LawNames
-from assistant.citations.history import repeal_clauses
-from assistant.drafting import DraftingService
-from assistant.lawlib import LawLibrary
+from assistant.adapters.lawlib import LawLibrary
+from assistant.core.citations import CitationResolver, LawHistory, LawNames
+from assistant.core.citations.history import repeal_clauses
+from assistant.core.drafting import DraftingService
 from tests.drafting_cases import case
 from tests.test_citations import XINFANG_17, DictSource
 
@@ -77,7 +77,7 @@ def test_law_library_repeal_clauses(resolver):
 
 def test_law_library_repealed_status_without_successor(lib):
     history = LawHistory()
-    from assistant.citations.history import add_library_history
+    from assistant.core.citations.history import add_library_history
 
     add_library_history(history, lib)
     entry = history.lookup("中华人民共和国乡镇企业法")

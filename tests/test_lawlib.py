@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.lawlib import LawArticle, LawLibrary, default_db_path
+from assistant.adapters.lawlib import LawArticle, LawLibrary, default_db_path
 
 
 @pytest.fixture(scope="module")

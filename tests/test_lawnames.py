@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import LawNames
-from assistant.lawlib import LawLibrary
+from assistant.adapters.lawlib import LawLibrary
+from assistant.core.citations import LawNames
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "regulations"
 KB_TITLES = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embeddings import E5Embeddings, HashEmbeddings, embedding_name
-from assistant.ingest.lawvectors import LawVectors, file_sha256, matching_vectors, shipped_path
-from assistant.ingest.pipeline import Ingestor
-from assistant.lawlib import LawLibrary
-from assistant.store import make_store
+from assistant.adapters.embeddings import E5Embeddings, HashEmbeddings, embedding_name
+from assistant.adapters.lawlib import LawLibrary
+from assistant.adapters.lawvectors import LawVectors, file_sha256, matching_vectors, shipped_path
+from assistant.adapters.store import make_store
+from assistant.core.ingest.pipeline import Ingestor
 
 LAW = "中华人民共和国人民防空法"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.retrieval.lexical import (
+from assistant.adapters.store import StoredChunk
+from assistant.core.retrieval.lexical import (
     BigramQuery,
     BM25Index,
     Tokenizer,
     char_bigrams,
 )
-from assistant.store import StoredChunk
 
 
 def test_char_bigrams_keep_numbers_whole():

@@ -27,7 +27,7 @@ def gguf() -> Path:
 
 @pytest.fixture(scope="module")
 def llm(gguf):
-    from assistant.llm import make_chat_model
+    from assistant.adapters.llm import make_chat_model
 
     model = make_chat_model(
         LLMSettings(
@@ -44,7 +44,7 @@ def llm(gguf):
 
 
 def test_llamacpp_answers_through_the_service_with_guards(llm):
-    from assistant.answering import AnswerService
+    from assistant.core.answering import AnswerService
 
     hits = [article_hit(PUNISH, 33), article_hit(PUNISH, 32), report_hit()]
     svc = AnswerService(ListRetriever(hits), FakeResolver(), FakeNames(), None, llm)
@@ -63,7 +63,7 @@ def test_llamacpp_server_stops_and_frees_its_port(gguf):
     import urllib.error
     import urllib.request
 
-    from assistant.llm import LlamaCppServer
+    from assistant.adapters.llm import LlamaCppServer
 
     with LlamaCppServer(gguf, context_size=512, threads=2) as server:
         url = server.base_url
@@ -78,8 +78,8 @@ def test_openai_backend_answers_through_a_real_http_server(gguf):
     """The ``openai`` backend (Ollama, vLLM, Xinference …) as users configure it, end to end over
     HTTP against llama.cpp's OpenAI-compatible server: a drifted openai/httpx/langchain-openai
     resolve fails here instead of at users' desks."""
-    from assistant.answering import AnswerService
-    from assistant.llm import LlamaCppServer, make_chat_model
+    from assistant.adapters.llm import LlamaCppServer, make_chat_model
+    from assistant.core.answering import AnswerService
 
     with LlamaCppServer(gguf, context_size=2048, threads=2) as server:
         llm = make_chat_model(
@@ -97,8 +97,8 @@ def test_openai_backend_answers_through_a_real_http_server(gguf):
 def test_llamacpp_redrafts_a_section_through_composition_and_figure_guards(llm):
     """One section (二) through the real model: composed reference + phrase-library guidance in,
     figure guards on the way out (the small model's text is used only when it keeps the figures)."""
-    from assistant.drafting import DraftingService, check_draft, facts_from_dict
-    from assistant.drafting.checks import invented_numbers
+    from assistant.core.drafting import DraftingService, check_draft, facts_from_dict
+    from assistant.core.drafting.checks import invented_numbers
 
     facts = facts_from_dict({
         "organization": "示例区司法局", "year": 2023,

@@ -7,13 +7,13 @@ import sys
 import pytest
 from langchain_core.messages import HumanMessage
 
-from assistant.config import LLMSettings
-from assistant.llm import (
+from assistant.adapters.llm import (
     ContextEchoChatModel,
     LlamaCppServer,
     describe_failure,
     make_chat_model,
 )
+from assistant.config import LLMSettings
 
 
 def test_offline_means_no_model():

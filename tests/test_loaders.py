@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.ingest.loaders import IngestError, decode_text, load_file
 from assistant.documents import content_hash
-from assistant.ingest.loaders import IngestError, decode_text, load_file
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPORT_NAME = "2021年东城区人防办法治政府建设年度情况报告"

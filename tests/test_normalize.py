@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.normalize import join_broken_lines, normalize_text
+from assistant.core.ingest.normalize import join_broken_lines, normalize_text
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPORT_NAME = "2021年东城区人防办法治政府建设年度情况报告"

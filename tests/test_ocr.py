@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.loaders import IngestError, load_file
-from assistant.ingest.normalize import repair_ocr_line
-from assistant.ingest.scans import ScanReader
-from assistant.ocr import OCRError, TesseractOCR
+from assistant.adapters.ocr import OCRError, TesseractOCR
+from assistant.core.ingest.loaders import IngestError, load_file
+from assistant.core.ingest.normalize import repair_ocr_line
+from assistant.core.ingest.scans import ScanReader
 
 from .conftest import CORPUS
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.answering import AnswerService
 from assistant.config import AnsweringSettings
-from assistant.ui.formatting import answer_panel, sources_markdown
+from assistant.core.answering import AnswerService
+from assistant.front.ui.formatting import answer_panel, sources_markdown
 
 IMG = '<img src="http://203.0.113.9/track.png">'
 

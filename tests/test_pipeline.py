@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from assistant.citations import LawNames
-from assistant.embeddings import HashEmbeddings
-from assistant.ingest.pipeline import Ingestor
-from assistant.lawlib import LawLibrary
-from assistant.store import make_store
+from assistant.adapters.embeddings import HashEmbeddings
+from assistant.adapters.lawlib import LawLibrary
+from assistant.adapters.store import make_store
+from assistant.core.citations import LawNames
+from assistant.core.ingest.pipeline import Ingestor
 
 from .conftest import REGULATIONS, REPORT_TXT
 

@@ -10,10 +10,10 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering import BAD_CITATION, NOT_FOUND, Answer, AnswerService, format_context
-from assistant.answering.conversation import Conversation
-from assistant.answering.question import Question
 from assistant.config import AnsweringSettings
+from assistant.core.answering import BAD_CITATION, NOT_FOUND, Answer, AnswerService, format_context
+from assistant.core.answering.conversation import Conversation
+from assistant.core.answering.question import Question
 from assistant.documents import Hit
 from tests.qa_fakes import (
     CIVIL_AIR,
@@ -156,8 +156,8 @@ def silent_server():
 
 
 def test_silent_endpoint_times_out_fast_and_answers_offline(silent_server):
+    from assistant.adapters.llm import make_chat_model
     from assistant.config import LLMSettings
-    from assistant.llm import make_chat_model
 
     llm = make_chat_model(
         LLMSettings(backend="openai", base_url=silent_server, model="x", first_token_timeout=2)
@@ -308,8 +308,8 @@ def test_empty_question_gets_a_clear_message():
 @pytest.fixture(scope="module")
 def law():
     """Real CitationResolver + LawNames over the shipped laws.db."""
-    from assistant.citations import CitationResolver, LawNames
-    from assistant.lawlib import LawLibrary
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.core.citations import CitationResolver, LawNames
 
     try:
         lib = LawLibrary(None)
@@ -360,7 +360,7 @@ def test_real_names_explicit_law_overrides_focus(law):
 
 
 def test_picker_prefers_the_figure_with_the_unit_asked_for():
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     text = "举办普法宣传共计30余次，依法举办人防知识法律“五进”活动培训讲座50场，参与人达2000人次。"
     extract = SentencePicker().pick(parsed("普法培训讲座举办了多少场"), [report_hit(text)])
@@ -370,7 +370,7 @@ def test_picker_prefers_the_figure_with_the_unit_asked_for():
 
 
 def test_picker_quotes_the_best_paragraph_of_a_long_article():
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     long_first = "第一款内容，" * 60 + "其他规定。"
     hit = Hit(
@@ -384,7 +384,7 @@ def test_picker_quotes_the_best_paragraph_of_a_long_article():
 def test_picker_semantic_rescoring_uses_the_injected_embeddings():
     from langchain_core.embeddings import DeterministicFakeEmbedding
 
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     class Counting(DeterministicFakeEmbedding):
         calls: int = 0
@@ -445,7 +445,7 @@ def _article(no: str, text: str, chapter: str = "第五章 决定") -> Hit:
 
 
 def test_an_article_that_applies_another_yields_to_it():
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     applying = _article(
         "第六十八条", "依照本法第五十一条的规定当场作出行政处罚决定的，执法人员可以当场收缴罚款。"
@@ -458,7 +458,7 @@ def test_an_article_that_applies_another_yields_to_it():
 
 
 def test_long_article_is_cut_to_the_items_asked_about():
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     items = "\n".join(f"（{n}）第{n}种违法行为的{'具体情形' * 12}；" for n in "一二三四五")
     hit = _article("第九条", f"有下列行为之一的，处五千元以下罚款：\n{items}\n（六）侵占工程的。")
@@ -505,7 +505,7 @@ def test_followup_that_year_and_topic_are_carried_over():
 
 
 def test_followup_these_items_refers_to_the_list_in_the_last_answer():
-    from assistant.answering.conversation import Turn, carry_topic
+    from assistant.core.answering.conversation import Turn, carry_topic
 
     answer = "考评应当遵循客观、公正、规范的原则，以响应率、解决率、满意率为核心内容。"
     conv = Conversation([Turn("接诉即办考评的核心指标是什么？", answer)])
@@ -523,7 +523,7 @@ def test_real_resolver_article_cited_inside_a_longer_question(law):
 
 
 def test_article_naming_the_cited_article_is_preferred():
-    from assistant.answering.extractive import SentencePicker
+    from assistant.core.answering.extractive import SentencePicker
 
     other = _article("第四十四条", "违反本法第十六条规定，不修建的，处罚款。", "第八章 法律责任")
     named = _article(

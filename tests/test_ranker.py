@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.retrieval.features import FEATURES, Probe, features
-from assistant.retrieval.lexical import Tokenizer
-from assistant.retrieval.ranker import LearnedRanker, RankerError
-from assistant.retrieval.snapshot import Snapshot
-from assistant.store import StoredChunk
+from assistant.adapters.store import StoredChunk
+from assistant.core.retrieval.features import FEATURES, Probe, features
+from assistant.core.retrieval.lexical import Tokenizer
+from assistant.core.retrieval.ranker import LearnedRanker, RankerError
+from assistant.core.retrieval.snapshot import Snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 LAW = "中华人民共和国人民防空法"
@@ -104,7 +104,7 @@ def test_shipped_model_scores_feature_rows(snap):
     rows = features(_probe(snap, "侵占人防工程怎么处罚"), np.array([0, 1, 2]), snap.table)
     scores = ranker.score(rows)
     assert scores.shape == (3,) and np.isfinite(scores).all()
-    model = REPO / "assistant" / "retrieval" / "ranker_v1.txt"
+    model = REPO / "assistant" / "core" / "retrieval" / "ranker_v1.txt"
     assert model.stat().st_size < 2_000_000  # small enough to version and ship
 
 

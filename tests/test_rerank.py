@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import RerankSettings, RetrievalSettings
-from assistant.documents import Hit
-from assistant.rerank import (
+from assistant.adapters.rerank import (
     CrossEncoderReranker,
     EndpointReranker,
     Reranker,
@@ -22,6 +20,8 @@ from assistant.rerank import (
     parse_scores,
     rerank_hits,
 )
+from assistant.config import RerankSettings, RetrievalSettings
+from assistant.documents import Hit
 
 
 def _overlap(query: str, text: str) -> float:
@@ -205,10 +205,10 @@ def test_rerank_hits_reorders_only_the_top() -> None:
 
 
 def test_retriever_reorders_its_top_candidates(tmp_path: Path) -> None:
+    from assistant.adapters.embeddings import HashEmbeddings
+    from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.embeddings import HashEmbeddings
-    from assistant.retrieval import HybridRetriever
-    from assistant.store import make_store
+    from assistant.core.retrieval import HybridRetriever
 
     store = make_store(load_settings(environ={}, data_dir=tmp_path), HashEmbeddings())
     texts = [

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import LawNames
+from assistant.adapters.embeddings import E5Embeddings
+from assistant.adapters.lawlib import LawLibrary
+from assistant.adapters.store import make_store
 from assistant.config import RetrievalSettings
-from assistant.embeddings import E5Embeddings
-from assistant.ingest.pipeline import Ingestor
-from assistant.lawlib import LawLibrary
-from assistant.retrieval import HybridRetriever
-from assistant.retrieval.lexical import Tokenizer
-from assistant.store import make_store
+from assistant.core.citations import LawNames
+from assistant.core.ingest.pipeline import Ingestor
+from assistant.core.retrieval import HybridRetriever
+from assistant.core.retrieval.lexical import Tokenizer
 
 from .conftest import REGULATIONS, REPORT_TXT
 
@@ -107,8 +107,8 @@ class _Recorder:
 
 @pytest.mark.parametrize("question", ["人防工程被人占用了，依据哪条处罚？", "信访事项多久要办结"])
 def test_ask_and_search_share_one_ranking(retriever, question):
-    from assistant.answering import AnswerService
-    from assistant.citations import CitationResolver
+    from assistant.core.answering import AnswerService
+    from assistant.core.citations import CitationResolver
 
     recorder = _Recorder(retriever)
     resolver = CitationResolver(LawLibrary(), retriever.names)

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.detect import DocInfo, classify
-from assistant.ingest.loaders import load_file
-from assistant.ingest.splitters import (
+from assistant.core.ingest.detect import DocInfo, classify
+from assistant.core.ingest.loaders import load_file
+from assistant.core.ingest.splitters import (
     sentences,
     split_document,
     split_generic,

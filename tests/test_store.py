@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.embeddings import HashEmbeddings
-from assistant.store import StoreError, build_where, make_store
+from assistant.adapters.embeddings import HashEmbeddings
+from assistant.adapters.store import StoreError, build_where, make_store
 
 
 @pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.integration)])

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from assistant.drafting.checks import check_structure
-from assistant.drafting.report import parse_report
-from assistant.drafting.structure import SECTION_KEYS, load_structure
-from assistant.ingest.detect import mandated_part
-from assistant.ingest.normalize import repair_report_text
+from assistant.core.drafting.checks import check_structure
+from assistant.core.drafting.report import parse_report
+from assistant.core.drafting.structure import SECTION_KEYS, load_structure
+from assistant.core.ingest.detect import mandated_part
+from assistant.core.ingest.normalize import repair_report_text
 from assistant.numerals import chinese_to_int, chinese_to_number
 from assistant.prompts import PromptError, default_prompts_dir
 

@@ -43,7 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip("缺少 ../shared/corpus（真实报告与法规）")
     from assistant.app import build_assistant
     from assistant.config import load_settings
-    from assistant.ui.app import serve
+    from assistant.front.ui.app import serve
 
     root = tmp_path_factory.mktemp("ui-browser")
     settings = load_settings(environ={}, data_dir=root / "data", knowledge_dir=REPO / "knowledge")

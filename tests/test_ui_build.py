@@ -9,12 +9,12 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from assistant.answering.conversation import Conversation  # noqa: E402
-from assistant.drafting.draft import SECTION_KEYS  # noqa: E402
-from assistant.ui import chat, drafting, knowledge, lookup  # noqa: E402
-from assistant.ui.app import build_ui, launch_options  # noqa: E402
-from assistant.ui.auth import hash_password  # noqa: E402
-from assistant.ui.factsform import FactsForm  # noqa: E402
+from assistant.core.answering.conversation import Conversation  # noqa: E402
+from assistant.core.drafting.draft import SECTION_KEYS  # noqa: E402
+from assistant.front.ui import chat, drafting, knowledge, lookup  # noqa: E402
+from assistant.front.ui.app import build_ui, launch_options  # noqa: E402
+from assistant.front.ui.auth import hash_password  # noqa: E402
+from assistant.front.ui.factsform import FactsForm  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT_TXT = REPO.parent / "shared" / "corpus" / "reports" / "2021年东城区人防办法治政府建设年度情况报告.txt"
@@ -92,7 +92,7 @@ def test_launch_options_bind_loopback_and_hash_login(assistant):
 def test_login_guards_page_config_and_api_and_locks_out(assistant):
     from fastapi.testclient import TestClient
 
-    from assistant.ui.auth import make_auth
+    from assistant.front.ui.auth import make_auth
 
     demo = build_ui(assistant)
     demo.auth, demo.auth_message = make_auth({"staff": hash_password("口令123")}), None
@@ -253,7 +253,7 @@ def test_regenerate_one_section_keeps_the_others_edits(assistant):
 
 
 def test_table_rows_are_added_and_removed():
-    from assistant.ui.factsform import add_row, remove_row
+    from assistant.front.ui.factsform import add_row, remove_row
 
     rows = [["重大决策", "召开办公会18次"], ["普法", "开展宣传5次"]]
     assert add_row(rows, 2) == rows + [["", ""]]
@@ -293,7 +293,7 @@ def test_drafting_with_last_years_report(assistant, tmp_path: Path):
 def test_upload_of_a_wrong_file_type_is_refused_in_chinese(tmp_path):
     from gradio.data_classes import FileData, ListFiles
 
-    from assistant.ui.errors import chinese_preprocess
+    from assistant.front.ui.errors import chinese_preprocess
 
     exe = tmp_path / "程序.exe"
     exe.write_bytes(b"MZ")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.drafting.facts import Facts, FactsError, Measure
-from assistant.ingest.pipeline import FileResult
-from assistant.ui import auth as auth_mod
-from assistant.ui.auth import LoginGuard, hash_password, make_auth, verify_password
-from assistant.ui.factsform import FactsForm, facts_to_form, form_to_dict, form_to_facts
-from assistant.ui.formatting import (
+from assistant.core.drafting.facts import Facts, FactsError, Measure
+from assistant.core.ingest.pipeline import FileResult
+from assistant.front.ui import auth as auth_mod
+from assistant.front.ui.auth import LoginGuard, hash_password, make_auth, verify_password
+from assistant.front.ui.factsform import FactsForm, facts_to_form, form_to_dict, form_to_facts
+from assistant.front.ui.formatting import (
     answer_panel,
     check_rows,
     cite_markdown,
@@ -25,7 +25,7 @@ from assistant.ui.formatting import (
     table_rows,
     warnings_markdown,
 )
-from assistant.ui.uploads import (
+from assistant.front.ui.uploads import (
     UploadError,
     check_size,
     check_type,

@@ -50,7 +50,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
     pytest.importorskip("gradio_client")
     from assistant.app import build_assistant
     from assistant.config import load_settings
-    from assistant.ui.app import serve
+    from assistant.front.ui.app import serve
 
     root = tmp_path_factory.mktemp("ui-load")
     (root / "knowledge").mkdir()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.drafting.draft import SECTION_KEYS
-from assistant.drafting.numbers import find_figures
-from assistant.ui import drafting
+from assistant.core.drafting.draft import SECTION_KEYS
+from assistant.core.drafting.numbers import find_figures
+from assistant.front.ui import drafting
 
 REPORT = Path(__file__).parent / "data" / "renfang_2023_report.txt"
 LAST_YEAR = ["22次", "26次", "620人次", "5件", "3.2万元", "2次", "280件", "88%", "6名", "3次", "6次"]

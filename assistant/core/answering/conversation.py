@@ -1,0 +1,255 @@
+"""Multi-turn state: past turns plus the law and article in focus, and follow-up resolution.
+
+Offline (no LLM), a follow-up is resolved by carrying the focus over:
+
+- ``那第二款呢？`` → same law and article, paragraph 2 (an exact citation);
+- ``第三十三条呢？`` → same law, article 33 (an exact citation);
+- a question that names no law → the law in focus is named in the standalone question
+  (``《人民防空法》…``), unless it asks about the office's own work (``我们``, a year…);
+- ``那一年…`` / ``当年…`` → the year the conversation was about (``2021年…``);
+- an elliptical question (``对单位最多能罚多少？``, ``这几个指标完成得怎么样？``: a demonstrative, or
+  hardly any content words of its own) → prefixed with the topic of the latest question that has
+  one (``人防工程被侵占，对单位最多能罚多少？``).
+
+With an LLM the question is first condensed by ``prompts/condense_v1.yaml`` (see ``service.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant.core.answering.question import has_report_cue, keywords
+
+_NUM = r"[零〇一二两三四五六七八九十百千\d]+"
+ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
+PARAGRAPH_REF = re.compile(rf"第{_NUM}款")
+ITEM_REF = re.compile(rf"第{_NUM}项")
+YEAR_REF = re.compile(r"(?:那|这|该|同|当)一?年(?:度)?")
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述)(?:几|些|种|类|项|个|方面)")
+_ASKING = re.compile(r"[？?吗呢]|多少|多久|几|哪|什么|怎么|如何|是否|能否|要不要|能不能|谁")
+_PLURAL = re.compile(r"(?:这|那|上述)(?:几|些)[个项种类条]?")
+MIN_TOPIC_CHARS = 4  # content-word characters a question needs to stand on its own
+
+
+class _Parser(Protocol):
+    def parse(self, text: str) -> list[Any]: ...
+
+
+class _Names(Protocol):
+    def detect(self, query: str) -> list[str]: ...  # optional: match_before(text, end)
+
+
+@dataclass
+class Turn:
+    """One question and the answer given to it."""
+
+    question: str
+    answer: str
+
+
+@dataclass
+class Conversation:
+    """Turns of one chat plus the law/article the last answer was about.
+
+    Pass the same object to every ``AnswerService.ask`` call of a chat; the service records
+    each turn and updates the focus. Plain histories (Gradio message dicts or
+    ``(question, answer)`` pairs) are converted with :meth:`coerce`.
+    """
+
+    turns: list[Turn] = field(default_factory=list)
+    focus_law: str | None = None
+    focus_article: str | None = None  # e.g. "第三十二条"
+
+    def record(
+        self, question: str, answer: str, law: str | None = None, article: str | None = None
+    ) -> None:
+        """Append a turn; a law (and article) in the answer becomes the new focus."""
+        self.turns.append(Turn(question, answer))
+        if law:
+            self.focus_law, self.focus_article = law, article
+
+    def transcript(self, max_turns: int = 3, max_chars: int = 300) -> str:
+        """Recent turns as text for prompts, answers shortened to ``max_chars``."""
+        lines: list[str] = []
+        for turn in self.turns[-max_turns:]:
+            answer = (
+                turn.answer if len(turn.answer) <= max_chars else turn.answer[:max_chars] + "……"
+            )
+            lines += [f"用户：{turn.question}", f"助手：{answer}"]
+        return "\n".join(lines)
+
+    @classmethod
+    def coerce(cls, history: Conversation | Iterable[Any] | None) -> Conversation:
+        """Accept a Conversation, Gradio ``{"role", "content"}`` dicts or ``(q, a)`` pairs."""
+        if history is None:
+            return cls()
+        if isinstance(history, Conversation):
+            return history
+        conv = cls()
+        pending: str | None = None
+        for item in history:
+            if isinstance(item, dict):
+                role, content = item.get("role"), _text(item.get("content"))
+                if role == "user":
+                    pending = content
+                elif role == "assistant" and pending is not None:
+                    conv.turns.append(Turn(pending, content))
+                    pending = None
+            elif isinstance(item, Sequence) and len(item) == 2:
+                conv.turns.append(Turn(_text(item[0]), _text(item[1])))
+        return conv
+
+
+def _text(content: Any) -> str:
+    # Gradio may hand over multimodal content lists; keep their text parts only.
+    if isinstance(content, list):
+        return "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+    return "" if content is None else str(content)
+
+
+@dataclass
+class Resolved:
+    """A question made standalone, plus the laws retrieval should favour."""
+
+    question: str
+    laws: list[str] = field(default_factory=list)
+    carried_over: bool = False
+
+
+def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None, str | None]:
+    """Law and article in focus: the recorded focus, else the latest citation in the turns."""
+    if conversation.focus_law:
+        return conversation.focus_law, conversation.focus_article
+    for turn in reversed(conversation.turns):
+        for text in (turn.question, turn.answer):
+            for cite in parser.parse(text):
+                if getattr(cite, "law", None):
+                    return cite.law, getattr(cite, "article", None)
+    return None, None
+
+
+def names_law_explicitly(question: str, names: _Names, detected: list[str]) -> bool:
+    """Whether the question writes a law's name (not merely implies one by topic keywords)."""
+    if "《" in question:
+        return True
+    match_before = getattr(names, "match_before", None)
+    if match_before is None:  # detectors without name positions: trust detect()
+        return bool(detected)
+    return any(match_before(question, end) for end in range(2, len(question) + 1))
+
+
+def resolve_followup(
+    question: str,
+    conversation: Conversation,
+    names: _Names,
+    parser: _Parser,
+    office_names: Iterable[str] = (),
+) -> Resolved:
+    """Rewrite a follow-up against the focus of the conversation (no LLM needed).
+
+    A follow-up on a law keeps the law in focus by naming it (``《…》`` + the question), so
+    retrieval ranks it exactly as it would rank that question typed out.
+
+    Args:
+        question: The user's latest question.
+        conversation: Earlier turns (may be empty).
+        names: Detects law names in the question (``LawNames``).
+        parser: Parses citations in earlier turns (``CitationResolver``).
+        office_names: The office's own names (questions about them are about own work).
+    """
+    detected = list(names.detect(question))
+    if not conversation.turns:
+        return Resolved(question, detected)
+    question = fill_year(question, conversation)
+    if names_law_explicitly(question, names, detected):
+        return Resolved(question, detected)
+    law, article = find_focus(conversation, parser)
+    standalone = carry_topic(question, conversation)
+    if not law or has_report_cue(question, office_names):
+        return Resolved(standalone, detected, standalone != question)
+    article_ref = ARTICLE_REF.search(question)
+    para_ref = PARAGRAPH_REF.search(question)
+    item_ref = ITEM_REF.search(question)
+    if article_ref:
+        tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
+        return Resolved(f"{law}{article_ref.group(0)}{tail}", [law], True)
+    if (para_ref or item_ref) and article:
+        tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
+        return Resolved(f"{law}{article}{tail}", [law], True)
+    if standalone == question:
+        return Resolved(question, detected)  # it has a topic of its own: it stands alone
+    # Elliptical: the law under discussion is named along with the topic carried over.
+    return Resolved(f"《{law}》{standalone}", [law, *(d for d in detected if d != law)], True)
+
+
+def fill_year(question: str, conversation: Conversation) -> str:
+    """Replace ``那一年``/``当年`` with the latest year named in the conversation."""
+    if not YEAR_REF.search(question) or _YEAR.search(question):
+        return question
+    for turn in reversed(conversation.turns):
+        for text in (turn.question, turn.answer):
+            years = _YEAR.findall(text)
+            if years:
+                return YEAR_REF.sub(years[-1].replace(" ", ""), question, count=1)
+    return question
+
+
+def carry_topic(question: str, conversation: Conversation) -> str:
+    """Prefix an elliptical question with the topic of the latest question that has one."""
+    own = sum(len(t) for t in keywords(question))
+    if own >= MIN_TOPIC_CHARS and not _DEMONSTRATIVE.search(question):
+        return question
+    plural = _PLURAL.search(question)
+    if plural and conversation.turns:  # "这几个指标" = the items the last answer listed
+        items = listed_items(conversation.turns[-1])
+        if items:
+            end = plural.end() + len(_first_word(question[plural.end() :]))
+            return f"{question[:end]}（{items}）{question[end:]}"
+    for turn in reversed(conversation.turns):
+        topic = topic_of(turn.question)
+        if topic and topic not in question:
+            return f"{topic}，{question}"
+    return question
+
+
+def _first_word(text: str) -> str:
+    import jieba
+
+    words = jieba.lcut(text)
+    return words[0] if words and re.match(r"[\u4e00-\u9fff]", words[0]) else ""
+
+
+def listed_items(turn: Turn) -> str:
+    """The enumeration (A、B、C) in an answer that bears most on the question it answered.
+
+    Later keywords weigh more: in Chinese the head noun asked about ("核心指标") comes last.
+    """
+    terms = keywords(turn.question)
+    best, best_score = "", 0
+    for clause in re.split(r"[，,。；;：:\n]", turn.answer):
+        if clause.count("、") < 2:
+            continue
+        score = sum(i + 1 for i, t in enumerate(terms) if t in clause)
+        if score > best_score:
+            best, best_score = clause, score
+    if not best:
+        return ""
+    items = best.split("、")
+    # Trim the words around the list ("以响应率" … "满意率为核心内容") to the neighbours' length.
+    items[0] = items[0][-max(2, len(items[1])) :]
+    items[-1] = items[-1][: max(2, len(items[-2]))]
+    return "、".join(items)
+
+
+def topic_of(question: str) -> str:
+    """What a question is about: its clauses that ask nothing, without citations and years."""
+    text = ARTICLE_REF.sub("", PARAGRAPH_REF.sub("", ITEM_REF.sub("", question)))
+    text = _YEAR.sub("", text)
+    clauses = [c.strip() for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
+    statements = [c for c in clauses if not _ASKING.search(c)]
+    topic = "，".join(statements) or _ASKING.sub("", "".join(clauses))
+    return topic if sum(len(t) for t in keywords(topic)) >= MIN_TOPIC_CHARS else ""

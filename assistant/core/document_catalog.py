@@ -1,0 +1,173 @@
+"""What the knowledge base holds: one summary per document, and its regulation articles.
+
+:class:`KnowledgeArticles` lets the citation resolver look up articles of regulations that
+exist only as ingested files (e.g. 北京市人民防空条例), not in the built-in law library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS, Hit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from assistant.adapters.store import KnowledgeStore, StoredChunk
+
+
+@dataclass
+class DocumentSummary:
+    """One stored document (a file or one law from the library)."""
+
+    source: str
+    doc_type: str
+    title: str
+    year: int | None
+    chunks: int
+    status: str
+    origin: str
+    law: str | None = None
+    version_date: str | None = None
+    replaced_by: str | None = None
+    path: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialisable form with Chinese labels."""
+        d = asdict(self)
+        d["doc_type_label"] = DOC_TYPE_LABELS.get(self.doc_type, self.doc_type)
+        d["status_label"] = STATUS_LABELS.get(self.status, self.status)
+        return d
+
+
+def list_documents(
+    store: KnowledgeStore, chunks: Iterable[StoredChunk] | None = None
+) -> list[DocumentSummary]:
+    """Summaries of every stored document, files first, then law-library laws.
+
+    ``chunks`` (e.g. the retriever's in-memory snapshot) saves reading every chunk's metadata
+    from the store again.
+
+    A document whose stored chunks fall short of its ``chunks_total`` was interrupted while
+    being written and is listed as ``incomplete`` whatever its regulation status.
+    """
+    docs: dict[str, DocumentSummary] = {}
+    versions: dict[tuple[str, str], list[int]] = {}  # (source, doc_id) -> [stored, total]
+    if chunks is None:
+        chunks = store.iter_chunks(include_text=False)
+    for chunk in chunks:
+        m = chunk.metadata
+        src = m.get("source", "")
+        doc = docs.get(src)
+        if doc is None:
+            docs[src] = _summary(src, m)
+        else:
+            doc.chunks += 1
+        count = versions.setdefault((src, str(m.get("doc_id", ""))), [0, int(m.get("chunks_total") or 0)])
+        count[0] += 1
+    for (src, _), (stored, total) in versions.items():
+        if total and stored < total:
+            docs[src].status = "incomplete"
+    return sorted(docs.values(), key=lambda d: (d.origin == "lawlib", d.doc_type, d.source))
+
+
+def _summary(src: str, m: dict[str, Any]) -> DocumentSummary:
+    return DocumentSummary(
+        source=src,
+        doc_type=m.get("doc_type", "other"),
+        title=m.get("title") or src,
+        year=m.get("year") or None,
+        chunks=1,
+        status=m.get("status", "current"),
+        origin=m.get("origin", "file"),
+        law=m.get("law"),
+        version_date=m.get("version_date") or None,
+        replaced_by=m.get("replaced_by") or None,
+        path=m.get("source_path") or None,
+    )
+
+
+class KnowledgeArticles:
+    """Regulation articles held in ingested files, for the citation resolver."""
+
+    def __init__(self, store: KnowledgeStore) -> None:
+        self.store = store
+        self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
+        self._shelf: tuple[list[int], list[str]] | None = None
+
+    def reports(self) -> tuple[list[int], list[str]]:
+        """Years and organizations of the annual reports stored (for 去年 and "our office")."""
+        if self._shelf is None:
+            years, orgs = set(), set()
+            for chunk in self.store.iter_chunks({"doc_type": "report"}, include_text=False):
+                if chunk.metadata.get("year"):
+                    years.add(int(chunk.metadata["year"]))
+                if chunk.metadata.get("organization"):
+                    orgs.add(str(chunk.metadata["organization"]))
+            self._shelf = (sorted(years), sorted(orgs))
+        return self._shelf
+
+    def chunks_of(self, source: str) -> list[Hit]:
+        """Every chunk of one stored document, in order (a whole report for its sections)."""
+        chunks = [Hit(c.text, dict(c.metadata)) for c in self.store.iter_chunks({"source": source})]
+        return sorted(chunks, key=lambda h: int(h.metadata.get("chunk_index") or 0))
+
+    def refresh(self) -> None:
+        """Re-read the store (after ingest or removal)."""
+        self._shelf = None
+        index: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        where = {"doc_type": "regulation", "origin": "file"}
+        for chunk in self.store.iter_chunks(where):
+            m = chunk.metadata
+            if not m.get("law") or not m.get("article_no"):
+                continue
+            entry = {**m, "text": chunk.text}
+            index.setdefault(m["law"], {}).setdefault(int(m["article_no"]), []).append(entry)
+        self._index = index
+
+    @property
+    def _articles(self) -> dict[str, dict[int, list[dict[str, Any]]]]:
+        if self._index is None:
+            self.refresh()
+        assert self._index is not None
+        return self._index
+
+    def law_names(self) -> list[str]:
+        """Regulations that have articles in ingested files."""
+        return sorted(self._articles)
+
+    def article_numbers(self, law: str) -> list[int]:
+        """Article numbers present for a regulation."""
+        return sorted(self._articles.get(law, {}))
+
+    def find_article(self, law: str, article_no: int) -> dict[str, Any] | None:
+        """The article's record (text without heading), newest current version first."""
+        parts = self._articles.get(law, {}).get(int(article_no))
+        if not parts:
+            return None
+        parts = sorted(parts, key=lambda p: (p.get("status") == "current", p.get("version_date") or ""), reverse=True)
+        best_src = parts[0].get("source")
+        chunks = sorted((p for p in parts if p.get("source") == best_src), key=lambda p: p.get("chunk_index", 0))
+        head = chunks[0]
+        body = "\n".join(_strip_heading(p["text"], p.get("article", "")) for p in chunks)
+        return {
+            "law": law,
+            "article": head.get("article"),
+            "article_no": int(article_no),
+            "chapter": head.get("chapter") or None,
+            "text": body,
+            "source": best_src,
+            "version_date": head.get("version_date"),
+            "status": head.get("status", "current"),
+            "replaced_by": head.get("replaced_by") or None,
+        }
+
+
+def _strip_heading(text: str, article: str) -> str:
+    text = text.strip()
+    if article and text.startswith(article):
+        text = text[len(article):]
+        if text.startswith("（续"):
+            text = text.split("）", 1)[-1]
+    return text.strip()

@@ -1,0 +1,98 @@
+"""The staff web app: one ``gr.Blocks`` with four pages, and :func:`serve` to run it.
+
+``assistant serve`` calls :func:`serve`; tests call :func:`build_ui` and the page handlers.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from assistant.front.ui.auth import make_auth
+from assistant.front.ui.chat import build_chat_tab
+from assistant.front.ui.drafting import sessions_root
+from assistant.front.ui.drafting_tab import build_drafting_tab
+from assistant.front.ui.errors import ChineseErrors
+from assistant.front.ui.formatting import status_markdown
+from assistant.front.ui.knowledge import build_knowledge_tab, refresh
+from assistant.front.ui.lookup import build_lookup_tab
+
+if TYPE_CHECKING:
+    from assistant.app import Assistant
+
+TITLE = "法治报告助手"
+_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    """Build the whole app around an injected :class:`~assistant.app.Assistant`."""
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        with gr.Column(elem_id="app-header"):
+            gr.Markdown(f"# {TITLE}\n法治政府建设年度情况报告：知识库问答 · 报告起草 · 法规查询与引用核验")
+        status = gr.Markdown(status_markdown(assistant.status_line()), elem_id="status-line")
+        with gr.Tabs():
+            with gr.Tab("智能问答", id="chat"):
+                build_chat_tab(assistant)
+            with gr.Tab("报告起草", id="drafting"):
+                draft_load, draft_outputs = build_drafting_tab(assistant)
+            with gr.Tab("法规查询", id="lookup"):
+                build_lookup_tab(assistant)
+            with gr.Tab("知识库", id="knowledge"):
+                knowledge_outputs = build_knowledge_tab(assistant, status)
+        demo.load(draft_load, None, draft_outputs, api_visibility="private")
+        demo.load(partial(refresh, assistant), None, knowledge_outputs, api_visibility="private")
+    return demo
+
+
+def theme() -> gr.themes.Base:
+    """Soft theme in a deep red, with local CJK fonts (no web font downloads)."""
+    return gr.themes.Soft(primary_hue="red", secondary_hue="amber", neutral_hue="slate",
+                          font=_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def launch_options(assistant: Assistant, host: str | None = None, port: int | None = None) -> dict:
+    """Arguments for ``Blocks.launch``: loopback by default, login when users are configured."""
+    ui = assistant.settings.ui
+    folder = sessions_root(assistant)
+    folder.mkdir(parents=True, exist_ok=True)
+    auth = make_auth(ui.users)
+    return {
+        "server_name": host or ui.host,
+        "server_port": port if port is not None else ui.port,
+        "auth": auth,
+        "auth_message": "请使用分配的账号登录法治报告助手" if auth else None,
+        "allowed_paths": [str(folder)],
+        "max_file_size": f"{ui.max_upload_mb}mb",
+        "theme": theme(),
+        "css": resources.files("assistant.front.ui").joinpath("theme.css").read_text(encoding="utf-8"),
+        "footer_links": ["api"],
+        "ssr_mode": False,
+        "show_error": True,
+        "quiet": True,
+        "app_kwargs": {"middleware": [Middleware(ChineseErrors)]},
+    }
+
+
+def serve(assistant: Assistant, host: str | None = None, port: int | None = None,
+          *, block: bool = True) -> gr.Blocks:
+    """Run the web app.
+
+    Args:
+        assistant: The services to expose.
+        host: Bind address; default ``settings.ui.host`` (loopback).
+        port: Port; default ``settings.ui.port`` (0 is not supported by Gradio: pass a free port).
+        block: Wait until interrupted (CLI); False returns at once with the server running
+            (tests; stop it with ``demo.close()``).
+
+    Returns:
+        The running app; ``demo.local_url`` is its address.
+    """
+    ui = assistant.settings.ui
+    demo = build_ui(assistant)
+    demo.queue(default_concurrency_limit=ui.concurrency, max_size=ui.max_queue)
+    demo.launch(prevent_thread_lock=not block, **launch_options(assistant, host, port))
+    return demo

@@ -1,9 +1,0 @@
-"""Retrieval: lexical indexes, dense snapshot, candidate fusion and ranking over the knowledge base.
-
-``from assistant.retrieval import HybridRetriever`` is the entry point; ``search(query, k, filters)``
-is the one ranking path used by search, answering, the UI and the evals.
-"""
-
-from assistant.retrieval.hybrid import HybridRetriever, KnowledgeRetriever
-
-__all__ = ["HybridRetriever", "KnowledgeRetriever"]
