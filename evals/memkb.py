@@ -9,6 +9,7 @@ eval knowledge base (a Chroma folder built by evals/kb.py). Query vectors are ca
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.adapters.store import StoredChunk
+
+LAW_CACHE = Path(os.environ.get("LAW_VECTOR_CACHE", Path.home() / ".cache" / "fazhi-law-vectors"))
 
 
 class MemoryStore:
@@ -112,3 +115,32 @@ def memory_kb(
         for c in store_chunks(base_dir, getattr(embeddings, "inner", embeddings)):
             chunks.setdefault(c.id, c)
     return MemoryStore(list(chunks.values()), embeddings)
+
+
+def training_retriever(law_cache: Path = LAW_CACHE, base: Path | None = None):
+    """(retriever, names) over the in-memory KB, without a learned model (fused order)."""
+    from assistant.adapters.embeddings import E5Embeddings
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.config import RetrievalSettings
+    from assistant.core.citations import LawNames
+    from assistant.core.retrieval import HybridRetriever
+    from evals.kb import DEFAULT_CACHE
+
+    base = base or DEFAULT_CACHE / "default"
+    lawlib = LawLibrary()
+    embeddings = CachedQueryEmbeddings(E5Embeddings(), DEFAULT_CACHE / "query_vectors.npz")
+    store = memory_kb(lawlib, law_cache, base, embeddings)
+    names = LawNames.from_resources(lawlib.law_names())
+    for c in store.chunks:
+        if c.metadata.get("origin") != "lawlib" and c.metadata.get("law"):
+            names.add(c.metadata["law"])
+    retriever = HybridRetriever(store, RetrievalSettings(), names, prior=lawlib.profile("default"))
+    retriever._ranker = _NoModel()
+    return retriever, names
+
+
+class _NoModel:
+    """Stands in for the learned model while collecting features (keeps the fused order)."""
+
+    def score(self, rows: np.ndarray) -> np.ndarray:  # noqa: D102
+        return -np.arange(len(rows), dtype=np.float64)

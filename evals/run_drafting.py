@@ -12,7 +12,7 @@ composer; ``test`` cases never are. Per case the runner measures:
 - time of a full draft + Word export.
 
 Usage:
-    python evals/run_drafting.py [--dataset DIR] [--report PATH] [--split dev|test|all] [--no-citations]
+    python -m evals drafting [--dataset DIR] [--report PATH] [--split dev|test|all] [--no-citations]
 
 Exits non-zero when a gate fails: coverage 100%, invented 0, conflicts 0, stale 0, repeated 0,
 all headings under 一 two-clause in composed drafts, each case's ``expect`` minimums, and the
@@ -31,19 +31,18 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.core.drafting import DraftingService  # noqa: E402
-from assistant.core.drafting.checks import entered_figures, invented_numbers  # noqa: E402
-from assistant.core.drafting.figures import FigureCheck  # noqa: E402
-from assistant.core.drafting.quality import (  # noqa: E402
+from assistant.core.drafting import DraftingService
+from assistant.core.drafting.checks import entered_figures, invented_numbers
+from assistant.core.drafting.figures import FigureCheck
+from assistant.core.drafting.quality import (
     char_count,
     repeated_sentences,
     section_chars,
     two_clause_share,
 )
-from assistant.core.drafting.report import parse_report  # noqa: E402
+from assistant.core.drafting.report import parse_report
+
+REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_REPORT = REPO.parent / "shared/corpus/reports/2021年东城区人防办法治政府建设年度情况报告.txt"
 PARTS = ("opening", "measures", "shortcomings", "responsible", "plans")

@@ -1,6 +1,6 @@
 """QA eval: answer-contains rate, source hit rate, citation validity, overall accuracy.
 
-Usage: python evals/run_qa.py [--dataset qa_v1] [--profile default] [--llm offline|openai|llamacpp]
+Usage: python -m evals qa [--dataset qa_v1] [--profile default] [--llm offline|openai|llamacpp]
 A question counts as correct when the answer holds every ``must_contain`` phrase and cites
 one of the gold sources (or, for ``expect_not_found``, says nothing was found).
 Exits non-zero when accuracy is below 0.85, fact questions (report_fact) below 0.95, or any
@@ -14,12 +14,8 @@ non-zero when fewer than 85% of answers carry half their key facts or a follow-u
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from evals.kb import eval_assistant, load_yamlset, write_results  # noqa: E402
+from evals.kb import eval_assistant, load_yamlset, write_results
 
 THRESHOLDS = {"accuracy": 0.85, "citation_validity": 1.0}
 FACT_ACCURACY = 0.95  # report_fact questions

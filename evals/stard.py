@@ -1,6 +1,6 @@
 """STARD questions (../shared/datasets/stard): loading, golds and the one fixed train/test split.
 
-The split was drawn once (``python evals/stard.py --write-split``, seed below) and is stored as
+The split was drawn once (``python -m evals.stard --write-split``, seed below) and is stored as
 qid lists in ``evals/datasets/stard_split_v1.yaml``; the questions themselves stay in ../shared.
 The test qids are never tuned on.
 """
@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.numerals import chinese_to_int
 
-from assistant.numerals import chinese_to_int  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 STARD_TSV = REPO.parent / "shared" / "datasets" / "stard" / "questions.tsv"
 SPLIT_FILE = REPO / "evals" / "datasets" / "stard_split_v1.yaml"
@@ -25,7 +23,7 @@ TEST_SIZE = 300
 
 HEADER = """\
 # STARD train/test split v1 (questions in ../shared/datasets/stard/questions.tsv, not copied here).
-# Drawn once by `python evals/stard.py --write-split` (random.Random(20261203), 300 test qids).
+# Drawn once by `python -m evals.stard --write-split` (random.Random(20261203), 300 test qids).
 # TEST IS NEVER TUNED ON: no feature, phrase, weight or hyper-parameter may be chosen by looking at
 # the test questions or their scores. Train the ranker on `train` (+ retrieval_v1 as dev) only.
 # 切分一次、固定种子；test 只用于最终评测，绝不据此调参或写规则。

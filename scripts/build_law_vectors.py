@@ -15,19 +15,17 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.adapters.embeddings import E5Embeddings, embedding_name
+from assistant.adapters.lawlib import LawLibrary
+from assistant.adapters.lawvectors import file_sha256
+from assistant.core.ingest.pipeline import Ingestor
 
-from assistant.adapters.embeddings import E5Embeddings, embedding_name  # noqa: E402
-from assistant.adapters.lawlib import LawLibrary  # noqa: E402
-from assistant.adapters.lawvectors import file_sha256  # noqa: E402
-from assistant.core.ingest.pipeline import Ingestor  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def law_order(lib: LawLibrary, stard: Path | None) -> list[str]:

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -96,6 +97,14 @@ def _wait_heartbeat(host: str, port: int, timeout: float = 60) -> None:
     raise RuntimeError(f"Chroma 服务未在 {timeout} 秒内启动（{host}:{port}）")
 
 
+def chroma_executable() -> str:
+    """The ``chroma`` command of chromadb (a required dependency), beside this interpreter first."""
+    beside = Path(sys.executable).parent / "chroma"
+    exe = str(beside) if beside.exists() else shutil.which("chroma")
+    assert exe is not None, "未找到 chroma 命令：chromadb 应随本程序安装（pip install -e .）"
+    return exe
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Chroma server on loopback: the one .ci/run started, or one started here."""
@@ -105,9 +114,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
         _wait_heartbeat(host, int(port))
         yield host, int(port)
         return
-    exe = shutil.which("chroma")
-    if exe is None:
-        pytest.skip("未找到 chroma 命令（pip install chromadb）")
+    exe = chroma_executable()
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = open(path / "server.log", "w")  # noqa: SIM115 - closed at teardown

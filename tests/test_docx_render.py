@@ -34,7 +34,7 @@ FOOTER_RE = re.compile(r"^\s*—\s*(\d+)\s*—\s*$")
 def _tools() -> None:
     for tool in ("soffice", "pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
-            pytest.skip(f"未安装 {tool}（apt-get install libreoffice-writer-nogui poppler-utils）")
+            pytest.fail(f"未安装 {tool}（apt-get install libreoffice-writer-nogui poppler-utils；tests/run.sh 会安装）")
 
 
 def to_pdf(docx: Path, workdir: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import docx
@@ -106,12 +105,3 @@ def test_markdown_export(tmp_path):
     first = draft.section("measures").paragraphs[0]
     assert first.startswith("（一）") and f"### {first}\n" in text
     assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in text
-
-
-def test_full_offline_draft_and_export_under_two_seconds(tmp_path):
-    facts, previous = case("sifaju_large")
-    service = DraftingService()
-    start = time.perf_counter()
-    service.export_docx(service.draft(facts, previous=previous), tmp_path / "a.docx")
-    assert time.perf_counter() - start < 2
-

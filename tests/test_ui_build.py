@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import gradio as gr
 import pytest
-
-gr = pytest.importorskip("gradio")
 
 from assistant.core.answering.conversation import Conversation  # noqa: E402
 from assistant.core.drafting.draft import SECTION_KEYS  # noqa: E402

@@ -124,7 +124,7 @@ def test_table_rows_and_lines_normalise_form_values():
     assert table_rows(None) == []
     assert table_rows([["行政检查", " 620人次 "], ["", None], [None, float("nan")]]) == [["行政检查", "620人次"]]
     assert table_rows({"data": [["a", "b"]], "headers": ["x", "y"]}) == [["a", "b"]]
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # gradio's dependency
     assert table_rows(pd.DataFrame([["领域", "内容"]], columns=["领域", "内容"])) == [["领域", "内容"]]
     assert lines("- 第一条\n\n  • 第二条 \n第三条") == ["第一条", "第二条", "第三条"]
 

