@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from assistant.core.answering import AnswerService
     from assistant.core.citations import CitationResolver, CiteResult, LawNames
     from assistant.core.document_catalog import DocumentSummary, KnowledgeArticles
+    from assistant.core.drafting.previous import PreviousReport
     from assistant.core.drafting.service import DraftingService
     from assistant.core.ingest.pipeline import Ingestor, IngestReport, Progress
     from assistant.core.retrieval import HybridRetriever
@@ -98,6 +99,13 @@ class Assistant:
         from assistant.core.document_catalog import list_documents
 
         return list_documents(self.store, self.retriever.chunks())
+
+    def previous_report(self, draft_year: int | None = None) -> PreviousReport | None:
+        """Last year's report in the knowledge base for a draft of ``draft_year`` (any year when
+        None), with its text and extracted facts. The UI and the CLI both ask here."""
+        reports = [d for d in self.documents() if d.doc_type == "report"]
+        own = [d for d in reports if not d.is_sample]  # the demo report only when nothing else
+        return self.drafting.previous_report(own or reports, draft_year, self.articles.document_text)
 
     def refresh(self) -> None:
         """Rebuild the BM25 snapshot, local articles and law names after a change."""

@@ -12,6 +12,14 @@ from collections.abc import Callable
 _Replace = Callable[[re.Match[str]], str]
 
 
+class UserError(Exception):
+    """An error whose ``str()`` is a complete Chinese message for the user.
+
+    The store, ingest, facts and OCR errors derive from it, so a front end catches this one class
+    and shows the message as it is, without reaching into the layer that raised it.
+    """
+
+
 def _size(match: re.Match[str]) -> str:
     mb = int(match.group(1)) / 2**20
     return f"文件大小超过上限（{mb:g} MB），请压缩或拆分后再上传"

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage
 from assistant.core.drafting import DraftingService, facts_from_dict
 from assistant.core.drafting.figures import FigureCheck, FigureReport
 from assistant.core.drafting.indicators import load_catalogue
-from assistant.core.drafting.structure import load_structure
+from assistant.core.report.structure import load_structure
 from tests.drafting_cases import case, report_text
 
 

@@ -223,7 +223,7 @@ def test_edit_a_section_then_export_and_check(assistant):
     out = _named(drafting.generate(assistant, None, None, "模板起草（离线）", False, *_form()))
     session = out["session"]
     assert "620人次" not in out["warnings"]
-    notes = list(session.notes)
+    notes = list(session.draft.notes)
     edited = "我单位全年开展行政检查共计六百余人次，另新增执法记录仪99台。\n\n（一）改进执法方式"
     saved = _named(drafting.save_edits(assistant, session, None, *_texts(out, measures=edited)))
     assert saved["status"].startswith("已保存修改")
@@ -300,3 +300,26 @@ def test_upload_of_a_wrong_file_type_is_refused_in_chinese(tmp_path):
     with pytest.raises(gr.Error) as caught:
         files.preprocess(ListFiles(root=[FileData(path=str(exe), orig_name="程序.exe")]))
     assert caught.value.message == "文件类型不支持，请上传以下格式之一：['.pdf', '.docx']"
+
+
+def test_drafting_page_offers_only_what_is_configured_and_never_the_demo_unit(tmp_path: Path):
+    from assistant.app import build_assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", knowledge_dir=tmp_path / "kb")
+    settings = settings.model_copy(
+        update={"embedding": settings.embedding.model_copy(update={"backend": "fake"})})
+    fresh = build_assistant(settings)
+    try:
+        assert drafting.mode_choices(fresh) == ["模板起草（离线）"]  # no model: no 大模型润色
+        fresh.ingest([next((REPO / "knowledge").glob("示例*.md"))])
+        prev, info, org, year, indicators, *_ = drafting.on_load(fresh)
+        assert prev is not None and prev.sample and prev.year == 2023
+        assert "示例" in info and "未预填单位和年度" in info
+        assert (org, year, indicators) == ("", None, [])
+        prev, info = drafting.on_year(fresh, prev, 2023)
+        assert prev is None and "2023年以前" in info  # the 2023 demo is not 2023's 上年报告
+        prev, info = drafting.on_year(fresh, prev, 2024)
+        assert prev is not None and prev.year == 2023 and "示例" in info
+    finally:
+        fresh.close()

@@ -12,13 +12,15 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING, Protocol
 
+from assistant.messages import UserError
+
 if TYPE_CHECKING:
     from assistant.config import OCRSettings
 
 INSTALL_HINT = "请安装文字识别组件：apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 
 
-class OCRError(RuntimeError):
+class OCRError(UserError, RuntimeError):
     """OCR could not run; ``str()`` is a message for the user (Chinese)."""
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.messages import UserError
+
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
@@ -25,7 +27,7 @@ _GENERATION = "generation"  # collection metadata key bumped on every write (see
 _PRECOMPUTED_BATCH = 2000
 
 
-class StoreError(RuntimeError):
+class StoreError(UserError, RuntimeError):
     """A store problem with a message for users (Chinese)."""
 
 

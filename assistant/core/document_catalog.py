@@ -6,6 +6,7 @@ exist only as ingested files (e.g. 北京市人民防空条例), not in the buil
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from assistant.adapters.store import KnowledgeStore, StoredChunk
+
+
+_CONTINUED = re.compile(r"^.*（续）$")
+# File-name prefix of the bundled demo reports in knowledge/.
+SAMPLE_PREFIX = "示例"
 
 
 @dataclass
@@ -33,9 +39,15 @@ class DocumentSummary:
     replaced_by: str | None = None
     path: str | None = None
 
+    @property
+    def is_sample(self) -> bool:
+        """The bundled demo report (knowledge/示例…): never taken for the office's own report."""
+        return self.doc_type == "report" and self.source.rsplit("/", 1)[-1].startswith(SAMPLE_PREFIX)
+
     def to_json(self) -> dict[str, Any]:
         """Serialisable form with Chinese labels."""
         d = asdict(self)
+        d["is_sample"] = self.is_sample
         d["doc_type_label"] = DOC_TYPE_LABELS.get(self.doc_type, self.doc_type)
         d["status_label"] = STATUS_LABELS.get(self.status, self.status)
         return d
@@ -112,6 +124,19 @@ class KnowledgeArticles:
         """Every chunk of one stored document, in order (a whole report for its sections)."""
         chunks = [Hit(c.text, dict(c.metadata)) for c in self.store.iter_chunks({"source": source})]
         return sorted(chunks, key=lambda h: int(h.metadata.get("chunk_index") or 0))
+
+    def document_text(self, source: str) -> str:
+        """A stored document's text rebuilt from its chunks: title, then the bodies in order
+        without the "（续）" headings a long section's later chunks repeat."""
+        chunks = self.chunks_of(source)
+        title = chunks[0].metadata.get("title") if chunks else None
+        lines = [str(title)] if title else []
+        for chunk in chunks:
+            body = chunk.text.split("\n")
+            if body and _CONTINUED.match(body[0].strip()):
+                body = body[1:]
+            lines.extend(body)
+        return "\n".join(lines)
 
     def refresh(self) -> None:
         """Re-read the store (after ingest or removal)."""

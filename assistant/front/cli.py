@@ -15,7 +15,7 @@ from assistant.front.cli_progress import STATUS_LABELS, RichProgress, make_progr
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
-    from assistant.core.ingest.pipeline import IngestReport
+    from assistant.core.ingest import IngestReport
 
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
 kb_app = typer.Typer(help="管理知识库中的文档。", no_args_is_help=True)
@@ -284,7 +284,7 @@ def chat(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """多轮对话（输入“退出”或 Ctrl-D 结束）。"""
-    from assistant.core.answering.conversation import Conversation
+    from assistant.core.answering import Conversation
 
     asst = get_assistant(ctx, llm)
     history = Conversation()
@@ -302,7 +302,7 @@ def chat(
 
 def _read_text(path: Path) -> str:
     """Text of a document file, or exit with the loader's Chinese message."""
-    from assistant.core.ingest.loaders import IngestError, load_file
+    from assistant.core.ingest import IngestError, load_file
 
     try:
         return load_file(path).text
@@ -346,11 +346,10 @@ def facts_extract(
     organization: Annotated[str | None, typer.Option(help="单位名称（不填则从报告推断）")] = None,
 ) -> None:
     """从上年报告提取指标与工作领域，生成待更新的 facts 文件。"""
-    from assistant.core.drafting.facts import facts_to_yaml
-
     text = _read_text(report)
-    facts = get_assistant(ctx).drafting.extract(text, organization=organization)
-    output.write_text(facts_to_yaml(facts), encoding="utf-8")
+    asst = get_assistant(ctx)
+    facts = asst.drafting.extract(text, organization=organization)
+    output.write_text(asst.drafting.facts_yaml(facts), encoding="utf-8")
     console.print(f"已从“{report.name}”提取 {len(facts.indicators)} 项指标、{len(facts.measures)} 个工作领域，写入 {output}")
 
 
@@ -363,14 +362,14 @@ def draft(
     llm: Annotated[str | None, LLM_OPTION] = None,
 ) -> None:
     """根据 facts 文件起草年度报告，导出 Word 或 Markdown。"""
-    from assistant.core.drafting.facts import FactsError
-    from assistant.core.ingest.loaders import IngestError, load_file
+    from assistant.core.ingest import load_file
+    from assistant.messages import UserError
 
     asst = get_assistant(ctx, llm)
     try:
         facts = asst.drafting.load_facts(facts_file)
         past = load_file(from_report).text if from_report else None
-    except (FactsError, IngestError, FileNotFoundError) as exc:
+    except (UserError, FileNotFoundError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     mode = "offline" if asst.llm is None else "llm"

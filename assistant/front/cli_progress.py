@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 if TYPE_CHECKING:
-    from assistant.core.ingest.results import FileResult
+    from assistant.core.ingest import FileResult
 
 STATUS_LABELS = {
     "added": "已添加",

@@ -34,7 +34,7 @@ class Cues:
     @classmethod
     def load(cls, name: str = "answering/shapes_v1.yaml") -> Cues:
         """Read the cue file through :mod:`assistant.prompts`."""
-        from assistant.core.drafting.structure import load_structure
+        from assistant.core.report.structure import load_structure
         from assistant.prompts import load_yaml
 
         data = load_yaml(name)

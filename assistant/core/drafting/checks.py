@@ -14,7 +14,7 @@ from assistant.core.drafting.draft import Draft
 from assistant.core.drafting.facts import Facts
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.numbers import find_figures, number_values, parse_quantity
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
 
 # ``verify(text, as_of=report_year) -> list[CitationCheck]`` (CitationResolver.verify).
 Verify = Callable[..., list]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Keys of the parts in mandated order; labels, headings and keywords are in the structure file.
-from assistant.core.drafting.structure import SECTION_KEYS, ReportStructure, load_structure
+from assistant.core.report.structure import SECTION_KEYS, ReportStructure, load_structure
 
 SUBHEADING_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -58,6 +58,8 @@ class Draft:
     previous: Any = None
     # Warnings produced by the final checks; recomputed whenever the text changes.
     checked: list[str] = field(default_factory=list)
+    # The text those checks ran on: an unchanged draft is not checked again before export.
+    checked_text: str | None = None
 
     def section(self, key: str) -> DraftSection | None:
         """The section with this key, if present."""
@@ -68,6 +70,11 @@ class Draft:
         sections = [s for s in self.sections if s.key != new.key] + [new]
         sections.sort(key=lambda s: SECTION_KEYS.index(s.key))
         return replace(self, sections=sections, warnings=list(self.warnings), checked=list(self.checked))
+
+    @property
+    def notes(self) -> list[str]:
+        """Warnings written while drafting (not check results): kept when the text is re-checked."""
+        return [w for w in self.warnings if w not in self.checked]
 
     def text(self) -> str:
         """Plain text of the whole report (title, headings, paragraphs)."""

@@ -25,7 +25,7 @@ from assistant.core.drafting.numbers import find_figures
 from assistant.core.drafting.offline import OfflineWriter, annotate_changes
 from assistant.core.drafting.pastwording import PastSearch
 from assistant.core.drafting.phrases import PhraseLibrary, guidance, load_phrases
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
 
 if TYPE_CHECKING:
@@ -193,6 +193,7 @@ class Drafter:
         draft.warnings += [w for w in report.changes if w not in draft.warnings]
         draft.checked = list(dict.fromkeys(w for w in checked if w not in draft.warnings))
         draft.warnings += draft.checked
+        draft.checked_text = draft.text()
         return draft
 
     def regenerate(self, draft: Draft, key: str, facts: Facts, mode: str = "offline",

@@ -12,7 +12,7 @@ import re
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.report import ParsedReport, ReportSection, parse_report
-from assistant.core.drafting.structure import ReportStructure
+from assistant.core.report.structure import ReportStructure
 from assistant.core.ingest.normalize import repair_report_text
 
 PLACEHOLDER = "（待填写）"

@@ -17,14 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.numbers import ARABIC, Quantity, parse_quantity
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
+from assistant.messages import UserError
 
 MIN_YEAR = 2000
 _KNOWN_FIELDS = {"organization", "year", "indicators", "measures", "other", "shortcomings",
                  "first_responsible_person", "next_year_plans"}
 
 
-class FactsError(ValueError):
+class FactsError(UserError, ValueError):
     """Facts that cannot be drafted from; ``problems`` lists every issue in Chinese."""
 
     def __init__(self, problems: list[str] | str):

@@ -24,7 +24,7 @@ from assistant.core.drafting.draft import Draft
 from assistant.core.drafting.facts import Facts
 from assistant.core.drafting.indicators import Catalogue, Indicator
 from assistant.core.drafting.numbers import Quantity, find_figures, parse_quantity, quantity_regex
-from assistant.core.drafting.structure import ReportStructure
+from assistant.core.report.structure import ReportStructure
 
 STALE = "待更新"
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")

@@ -14,7 +14,7 @@ from assistant.core.drafting.draft import Draft, DraftSection
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, Indicator, load_catalogue
 from assistant.core.drafting.report import ORDINAL_RE, cn_numeral
-from assistant.core.drafting.structure import load_structure
+from assistant.core.report.structure import load_structure
 from assistant.prompts import load_template
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（\d+）|\(\d+\))\s*")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.normalize import repair_report_text
 from assistant.numerals import int_to_chinese
 

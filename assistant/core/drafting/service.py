@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,28 @@ from assistant.core.drafting.facts import Facts, facts_from_dict, facts_to_yaml,
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.markdown import export_markdown
 from assistant.core.drafting.pastwording import PastSearch
+from assistant.core.drafting.previous import (
+    PreviousReport,
+    ReportEntry,
+    is_before,
+    load_previous,
+    previous_facts,
+)
 from assistant.core.drafting.update import ReportUpdater
+
+NO_PREVIOUS = "知识库中没有比本年更早的往年报告，无法生成同比；上传上年报告后可自动对比。"
+NO_COMMON = "本年与上年没有共同的指标，无法生成同比（上年报告中提取到的指标在本年未填写）。"
+
+
+@dataclass
+class DraftPackage:
+    """One click's result: the checked draft, its files and the year-on-year comparison."""
+
+    draft: Draft
+    files: dict[str, Path] = field(default_factory=dict)
+    comparisons: list[Comparison] = field(default_factory=list)
+    table: str = ""  # markdown 同比 table, or why there is none
+    chart: Path | None = None
 
 
 class DraftingService:
@@ -46,6 +69,39 @@ class DraftingService:
                                embeddings=embeddings, past=past, history=history)
         self.structure = self.drafter.structure
 
+    def previous_report(self, reports: Sequence[ReportEntry], draft_year: int | None,
+                        text_of: Callable[[str], str]) -> PreviousReport | None:
+        """Last year's report for a draft of ``draft_year``: the one rule the CLI and UI share."""
+        return load_previous(reports, draft_year, text_of, self.extract)
+
+    @staticmethod
+    def previous_facts(previous: PreviousReport | Facts | None, facts: Facts) -> Facts | None:
+        """Last year's facts for this year's ``facts`` (earlier year; not the demo's for another unit)."""
+        return previous_facts(previous, facts)
+
+    def package(self, draft: Draft, folder: Path, stem: str) -> DraftPackage:
+        """Check the draft (once: not again when its text is unchanged since the last check),
+        compare it with last year's facts and write the .docx and .md from the same checked text.
+        """
+        final = self.finalize(draft)
+        out = DraftPackage(final)
+        prev, facts = final.previous, final.facts
+        if prev is None or facts is None or prev.year >= facts.year:
+            out.table = NO_PREVIOUS
+        else:
+            out.comparisons = self.compare(prev, facts)
+            if out.comparisons:
+                out.table = self.comparison_table(out.comparisons, prev.year, facts.year)
+                out.chart = self.comparison_chart(out.comparisons, folder / f"同比-{stem}.png")
+            else:
+                out.table = NO_COMMON
+        folder.mkdir(parents=True, exist_ok=True)
+        out.files = {
+            "docx": export_docx(final, folder / f"{stem}.docx", self.fonts, out.comparisons or None),
+            "md": export_markdown(final, folder / f"{stem}.md", out.comparisons or None),
+        }
+        return out
+
     def load_facts(self, path: Path | str) -> Facts:
         """Facts from a YAML/JSON file; raises ``FactsError`` listing every problem in Chinese."""
         return load_facts(path, self.catalogue, self.structure)
@@ -69,6 +125,10 @@ class DraftingService:
             if not str(from_report).strip():
                 raise ValueError("上年报告内容为空，无法按上年报告更新")
             draft = ReportUpdater(self.catalogue, self.drafter.writer).update(from_report, facts)
+            last = draft.previous
+            if last is not None and last.year and not is_before(last.year, facts.year):
+                raise ValueError(f"所给上年报告是{last.year}年的，不早于本次起草的{facts.year}年，"
+                                 "请选择更早年度的报告")
             if mode == "llm":
                 draft.warnings.append("按上年报告更新时不使用大模型，已保留上年报告原文")
             return self.drafter.finish(draft, facts, draft.previous)
@@ -111,9 +171,10 @@ class DraftingService:
     def finalize(self, draft: Draft) -> Draft:
         """Run the figure check and all checks again on the draft's current (possibly edited) text.
 
-        Every export goes through this, so no conflicting figure reaches a file.
+        Every export goes through this, so no conflicting figure reaches a file. A draft whose
+        text has not changed since its last check is returned as it is.
         """
-        if draft.facts is None:
+        if draft.facts is None or draft.checked_text == draft.text():
             return draft
         return self.drafter.finish(draft, draft.facts, draft.previous)
 

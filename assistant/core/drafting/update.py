@@ -21,7 +21,7 @@ from assistant.core.drafting.figures import FigureCheck
 from assistant.core.drafting.indicators import Catalogue
 from assistant.core.drafting.offline import OfflineWriter, sentence
 from assistant.core.drafting.report import ITEM_RE, ReportSection, cn_numeral, parse_report
-from assistant.core.drafting.structure import ReportStructure
+from assistant.core.report.structure import ReportStructure
 
 _PUNCT = re.compile(r"[\s，。；：、“”‘’《》（）()！？,.;:]")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.loaders import LoadedDocument
 from assistant.numerals import chinese_to_int
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.ingest.normalize import SourceLine, join_lines, normalize_line, normalize_text
 from assistant.documents import content_hash
-from assistant.messages import to_chinese
+from assistant.messages import UserError, to_chinese
 
 if TYPE_CHECKING:
     from assistant.core.ingest.scans import PageProgress, ScanReader
@@ -26,7 +26,7 @@ SUPPORTED_LABEL = "PDF（.pdf）、Word（.docx）、纯文本（.txt）、Markd
 _PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[-—–\s]*$")
 
 
-class IngestError(Exception):
+class IngestError(UserError):
     """A file that cannot be ingested; ``str()`` is a message for the user."""
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.core.drafting.structure import ReportStructure, load_structure
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.detect import Article, DocInfo, parse_regulation
 from assistant.core.ingest.loaders import LoadedDocument
 from assistant.core.ingest.normalize import SENTENCE_END

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.core.answering.conversation import Conversation
+from assistant.core.answering import Conversation
 from assistant.front.ui.formatting import answer_panel, escape
 
 if TYPE_CHECKING:

@@ -9,15 +9,11 @@ exporting — so the downloaded files and the figure check always see the edited
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gradio as gr
 
-from assistant.core.drafting.draft import SECTION_KEYS, Draft, DraftSection
-
-if TYPE_CHECKING:
-    from assistant.core.drafting.facts import Facts
-    from assistant.core.drafting.service import DraftingService
+from assistant.core.drafting import SECTION_KEYS, Draft, DraftSection
 
 SECTION_COUNT = len(SECTION_KEYS)
 
@@ -41,20 +37,6 @@ def apply_edits(draft: Draft, texts: Sequence[str | None]) -> Draft:
         edited = normalize_section_text(text)
         if edited != normalize_section_text(section.text):
             draft = draft.with_section(DraftSection(key, section.heading, edited))
-    return draft
-
-
-def drafting_notes(service: DraftingService, draft: Draft, facts: Facts) -> list[str]:
-    """The draft's warnings that are not check results (notes written while drafting)."""
-    checks = {w.message for w in service.check(draft, facts)}
-    return [w for w in draft.warnings if w not in checks]
-
-
-def recheck(service: DraftingService, draft: Draft, facts: Facts, notes: Sequence[str]) -> Draft:
-    """Run the service's checks on the (edited) draft: warnings = notes + fresh check results."""
-    messages = [w.message for w in service.check(draft, facts)]
-    draft.warnings = list(notes) + [m for m in messages if m not in notes]
-    draft.facts = facts
     return draft
 
 

@@ -1,12 +1,13 @@
 """报告起草 page handlers: last year's report as a starting point, draft, edit, regenerate, export.
 
 The layout lives in :mod:`assistant.front.ui.drafting_tab`; everything here is callable from tests.
+Each click is one service call: the drafting service drafts, checks once and writes the files;
+which report is "last year's" is decided by :meth:`assistant.app.Assistant.previous_report`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.core.drafting.facts import Facts, FactsError
+from assistant.core.drafting import Facts, FactsError
 from assistant.front.ui import draft_editor as editor
 from assistant.front.ui.factsform import FactsForm, facts_to_form, form_to_facts
 from assistant.front.ui.formatting import warnings_markdown
@@ -22,23 +23,14 @@ from assistant.front.ui.uploads import UploadError, sanitize_filename
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
-    from assistant.core.drafting.draft import Draft
+    from assistant.core.drafting import Draft, DraftPackage, PreviousReport
 
 log = logging.getLogger(__name__)
 
 SESSIONS_DIRNAME = "ui-sessions"
-MODES = {"模板起草（离线）": "offline", "大模型润色（需配置大模型）": "llm"}
-_CONTINUED = re.compile(r"^.*（续）$")
-
-
-@dataclass
-class PreviousReport:
-    """The newest report in the knowledge base and the facts extracted from it."""
-
-    source: str
-    year: int | None
-    text: str
-    facts: Facts | None
+OFFLINE_MODE = "模板起草（离线）"
+LLM_MODE = "大模型润色"
+MODES = {OFFLINE_MODE: "offline", LLM_MODE: "llm"}
 
 
 @dataclass
@@ -49,7 +41,6 @@ class DraftSession:
     draft: Draft | None = None
     facts: Facts | None = None
     files: dict[str, Path] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # 起草提示 that are not check results
 
 
 def sessions_root(assistant: Assistant) -> Path:
@@ -64,59 +55,48 @@ def new_session(assistant: Assistant) -> DraftSession:
     return DraftSession(folder)
 
 
-def document_text(assistant: Assistant, source: str) -> str:
-    """A stored document's text rebuilt from its chunks (continuation headings removed)."""
-    chunks = sorted(assistant.store.iter_chunks({"source": source}),
-                    key=lambda c: int(c.metadata.get("chunk_index", 0)))
-    lines: list[str] = []
-    title = chunks[0].metadata.get("title") if chunks else None
-    if title:
-        lines.append(str(title))
-    for chunk in chunks:
-        body = chunk.text.split("\n")
-        if body and _CONTINUED.match(body[0].strip()):
-            body = body[1:]
-        lines.extend(body)
-    return "\n".join(lines)
-
-
-def load_previous(assistant: Assistant) -> PreviousReport | None:
-    """The newest report (by year) in the knowledge base, with its extracted facts."""
-    reports = [d for d in assistant.documents() if d.doc_type == "report"]
-    if not reports:
-        return None
-    newest = max(reports, key=lambda d: (d.year or 0, d.source))
-    text = document_text(assistant, newest.source)
-    try:
-        facts = assistant.drafting.extract(text)
-    except Exception:  # a report that cannot be parsed must not block drafting
-        log.exception("extract failed for %s", newest.source)
-        facts = None
-    year = newest.year or (facts.year if facts else None)
-    return PreviousReport(newest.source, year, text, facts)
-
-
 def _form_outputs(form: FactsForm) -> tuple[Any, ...]:
     return (form.organization, form.year, form.indicators, form.measures, form.shortcomings,
             form.first_responsible_person, form.next_year_plans, form.other)
 
 
-def _previous_info(prev: PreviousReport | None) -> str:
+def mode_choices(assistant: Assistant) -> list[str]:
+    """起草方式 offered: 大模型润色 only when a model is configured."""
+    return [OFFLINE_MODE, LLM_MODE] if assistant.llm is not None else [OFFLINE_MODE]
+
+
+def _previous_info(prev: PreviousReport | None, draft_year: int | None = None) -> str:
     if prev is None:
-        return "知识库中没有往年报告：请手动填写；上传往年报告后可自动预填指标并生成同比对比。"
+        when = f"{draft_year}年以前的" if draft_year else ""
+        return (f"知识库中没有{when}往年报告：请手动填写；上传上年报告后可自动预填指标并生成同比对比。")
     year = f"{prev.year}年" if prev.year else "年度未知"
     note = "" if prev.facts else "（未能从中提取指标）"
+    if prev.sample:
+        return (f"知识库中只有随程序提供的**示例**报告：**{prev.source}**（{year}）{note}，"
+                "未预填单位和年度。上传本单位往年报告后，将以本单位报告为上年报告。")
     return f"已载入上年报告：**{prev.source}**（{year}）{note}。指标表右列为上年数值，供填写本年数值时参考。"
 
 
 def on_load(assistant: Assistant):
-    """Page load: find last year's report and pre-fill unit, year and indicator names."""
-    prev = load_previous(assistant)
-    facts = prev.facts if prev else None
+    """Page load: find last year's report and pre-fill unit, year and indicator names.
+
+    The demo report pre-fills nothing: its unit and year are not the office's.
+    """
+    prev = assistant.previous_report()
+    facts = prev.facts if prev and not prev.sample else None
     form = facts_to_form(None, facts, assistant.drafting.catalogue)
     if facts:
         form.organization, form.year = facts.organization, facts.year + 1
     return (prev, _previous_info(prev), *_form_outputs(form))
+
+
+def on_year(assistant: Assistant, prev: PreviousReport | None, year: float | None):
+    """The report year changed: last year's report is the newest one before it."""
+    draft_year = int(year) if year else None
+    if prev is not None and draft_year and prev.year and prev.year < draft_year:
+        return prev, _previous_info(prev, draft_year)
+    prev = assistant.previous_report(draft_year)
+    return prev, _previous_info(prev, draft_year)
 
 
 def prefill_all(assistant: Assistant, prev: PreviousReport | None):
@@ -125,6 +105,8 @@ def prefill_all(assistant: Assistant, prev: PreviousReport | None):
         gr.Warning("没有可用的上年报告")
         return _form_outputs(FactsForm())
     current = assistant.drafting.extract(prev.text, next_year=True)
+    if prev.sample:
+        gr.Warning("预填内容来自随程序提供的示例报告，请逐项改为本单位的情况")
     current.indicators = {}  # this year's figures must be entered, never carried over
     return _form_outputs(facts_to_form(current, prev.facts, assistant.drafting.catalogue))
 
@@ -134,41 +116,26 @@ def read_form(*values: Any) -> FactsForm:
     return FactsForm(*values)
 
 
-def _export(assistant: Assistant, session: DraftSession, draft: Draft, comparisons: list) -> None:
+def _package(assistant: Assistant, session: DraftSession, draft: Draft) -> DraftPackage:
     try:
         stem = sanitize_filename(draft.title)
     except UploadError:
         stem = "法治政府建设年度情况报告"
-    session.files = {
-        "docx": assistant.drafting.export_docx(draft, session.folder / f"{stem}.docx", comparisons),
-        "md": assistant.drafting.export_markdown(draft, session.folder / f"{stem}.md", comparisons),
-    }
+    package = assistant.drafting.package(draft, session.folder, stem)
+    session.draft, session.files = package.draft, package.files
+    return package
 
 
-def _comparison(assistant: Assistant, session: DraftSession, prev: PreviousReport | None,
-                facts: Facts) -> tuple[list, str | None, str]:
-    if prev is None or prev.facts is None or prev.facts.year >= facts.year:
-        return [], None, ""
-    comparisons = assistant.drafting.compare(prev.facts, facts)
-    if not comparisons:
-        return [], None, "本年与上年没有可比的指标。"
-    chart = assistant.drafting.comparison_chart(comparisons, session.folder / f"同比-{uuid.uuid4().hex[:8]}.png")
-    table = assistant.drafting.comparison_table(comparisons, prev.facts.year, facts.year)
-    return comparisons, str(chart), table
-
-
-def _result(assistant: Assistant, session: DraftSession, prev: PreviousReport | None, status: str):
+def _result(assistant: Assistant, session: DraftSession, package: DraftPackage, status: str):
     """Outputs in :data:`OUTPUTS` order: section boxes and buttons, 起草提示, files, chart, status."""
-    draft = session.draft
-    assert draft is not None and session.facts is not None
-    comparisons, chart, table = _comparison(assistant, session, prev, session.facts)
-    _export(assistant, session, draft, comparisons)
+    draft = package.draft
     warn = warnings_markdown(draft.warnings) or "√ 检查通过：结构完整，数字均来自填写的材料。"
     labels = assistant.drafting.structure.labels
+    chart = str(package.chart) if package.chart else None
     return (*editor.section_box_updates(draft, labels), *editor.section_button_updates(draft), warn,
             session, gr.update(value=str(session.files["docx"]), interactive=True),
             gr.update(value=str(session.files["md"]), interactive=True),
-            gr.update(value=chart, visible=chart is not None), table, status)
+            gr.update(value=chart, visible=chart is not None), package.table, status)
 
 
 def _unchanged(session: DraftSession | None, message: str):
@@ -182,6 +149,13 @@ def _facts_or_error(assistant: Assistant, values: tuple[Any, ...]) -> Facts:
     return form_to_facts(read_form(*values), assistant.drafting.catalogue, assistant.drafting.structure)
 
 
+def _previous_for(assistant: Assistant, prev: PreviousReport | None, year: int) -> PreviousReport | None:
+    """Last year's report for a draft of ``year``: the loaded one if it is earlier, else look again."""
+    if prev is not None and prev.year and prev.year < year:
+        return prev
+    return assistant.previous_report(year)
+
+
 def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousReport | None,
              mode_label: str, use_report: bool, *values: Any):
     """Draft the whole report from the form; bad facts give a Chinese message, nothing crashes."""
@@ -189,17 +163,20 @@ def generate(assistant: Assistant, session: DraftSession | None, prev: PreviousR
     try:
         facts = _facts_or_error(assistant, values)
         mode = MODES.get(mode_label, "offline")
+        prev = _previous_for(assistant, prev, facts.year)
+        if use_report and prev is None:
+            raise ValueError(f"知识库中没有{facts.year}年以前的报告，无法按上年报告更新")
         from_report = prev.text if use_report and prev is not None else None
-        previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
-        session.draft = assistant.drafting.draft(facts, mode, from_report=from_report, previous=previous)
+        previous = assistant.drafting.previous_facts(prev, facts)
         session.facts = facts
-        session.notes = editor.drafting_notes(assistant.drafting, session.draft, facts)
+        package = _package(assistant, session,
+                           assistant.drafting.draft(facts, mode, from_report=from_report, previous=previous))
     except (FactsError, ValueError) as exc:
         return _unchanged(session, str(exc))
     except Exception as exc:  # keep the page alive whatever the drafter does
         log.exception("draft failed")
         return _unchanged(session, f"起草出错：{exc}")
-    return _result(assistant, session, prev, f"已生成初稿（{len(session.draft.sections)} 个部分）。")
+    return _result(assistant, session, package, f"已生成初稿（{len(package.draft.sections)} 个部分）。")
 
 
 def regenerate_section(assistant: Assistant, key: str, session: DraftSession | None,
@@ -214,18 +191,18 @@ def regenerate_section(assistant: Assistant, key: str, session: DraftSession | N
     label = assistant.drafting.structure.labels.get(key, key)
     try:
         facts = _facts_or_error(assistant, values)
-        previous = prev.facts if prev and prev.facts and prev.facts.year < facts.year else None
+        previous = assistant.drafting.previous_facts(_previous_for(assistant, prev, facts.year), facts)
         mode = MODES.get(mode_label, "offline")
         edited = editor.apply_edits(session.draft, texts)
-        session.draft = assistant.drafting.regenerate(edited, key, facts, mode, previous)
         session.facts = facts
-        session.notes = editor.drafting_notes(assistant.drafting, session.draft, facts)
+        package = _package(assistant, session,
+                           assistant.drafting.regenerate(edited, key, facts, mode, previous))
     except (FactsError, ValueError) as exc:
         return _unchanged(session, str(exc))
     except Exception as exc:  # keep the page alive whatever the drafter does
         log.exception("regenerate failed")
         return _unchanged(session, f"重新生成出错：{exc}")
-    return _result(assistant, session, prev, f"已重新生成“{label}”，其他部分保持不变。")
+    return _result(assistant, session, package, f"已重新生成“{label}”，其他部分保持不变。")
 
 
 def save_edits(assistant: Assistant, session: DraftSession | None, prev: PreviousReport | None,
@@ -237,10 +214,9 @@ def save_edits(assistant: Assistant, session: DraftSession | None, prev: Previou
     if session is None or session.draft is None or session.facts is None:
         return _unchanged(session, "请先点击“生成初稿”。")
     try:
-        draft = editor.apply_edits(session.draft, texts)
-        session.draft = editor.recheck(assistant.drafting, draft, session.facts, session.notes)
+        package = _package(assistant, session, editor.apply_edits(session.draft, texts))
     except Exception as exc:  # keep the page alive whatever the checks do
         log.exception("save edits failed")
         return _unchanged(session, f"保存修改出错：{exc}")
     done = "已自动保存修改" if auto else "已保存修改并重新检查"
-    return _result(assistant, session, prev, f"{done}，下载的文件包含修改后的文字。")
+    return _result(assistant, session, package, f"{done}，下载的文件包含修改后的文字。")

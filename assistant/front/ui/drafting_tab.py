@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.core.drafting.draft import SECTION_KEYS
+from assistant.core.drafting import SECTION_KEYS
 from assistant.front.ui import drafting as handlers
 from assistant.front.ui.factsform import INDICATOR_HEADERS, MEASURE_HEADERS, add_row, remove_row
 
@@ -90,8 +90,9 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
     info = gr.Markdown(elem_id="previous-info")
     with gr.Accordion("填写事实材料", open=True):
         with gr.Row():
-            mode = gr.Radio(list(handlers.MODES), value=next(iter(handlers.MODES)), label="起草方式",
-                            scale=2)
+            choices = handlers.mode_choices(assistant)
+            mode = gr.Radio(choices, value=choices[0], label="起草方式", scale=2,
+                            info=None if len(choices) > 1 else "未配置大模型：用模板起草（配置 llm 后可选大模型润色）")
             use_report = gr.Checkbox(label="在上年报告原文基础上更新（保留原文段落，刷新数字）",
                                      value=False, scale=2)
             prefill = gr.Button("用上年报告内容预填全部字段", scale=1)
@@ -128,4 +129,7 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
         box.blur(partial(handlers.save_edits, assistant, auto=True), [session, previous, *boxes], outputs,
                  api_visibility="private", show_progress="hidden")
     prefill.click(partial(handlers.prefill_all, assistant), [previous], form, api_visibility="private")
+    # form[1] is the 报告年度 box: last year's report is re-chosen for the year being drafted.
+    form[1].change(partial(handlers.on_year, assistant), [previous, form[1]], [previous, info],
+                   api_visibility="private", queue=False)
     return partial(handlers.on_load, assistant), [previous, info, *form]

@@ -14,9 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core.drafting.facts import Facts, FactsError, facts_from_dict
-from assistant.core.drafting.indicators import Catalogue, load_catalogue
-from assistant.core.drafting.structure import ReportStructure
+from assistant.core.drafting import (
+    Catalogue,
+    Facts,
+    FactsError,
+    ReportStructure,
+    facts_from_dict,
+    load_catalogue,
+)
 from assistant.front.ui.formatting import lines, table_cells, table_rows
 
 INDICATOR_HEADERS = ["指标", "数值", "上年数值（参考）"]

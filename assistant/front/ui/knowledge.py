@@ -23,7 +23,7 @@ from assistant.front.ui.uploads import ALLOWED_SUFFIXES, UploadError, settle_upl
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
-    from assistant.core.ingest.pipeline import FileResult
+    from assistant.core.ingest import FileResult
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +70,19 @@ def documents_table(assistant: Assistant) -> list[list[Any]]:
 
 
 def _refresh_outputs(assistant: Assistant) -> tuple[Any, Any, str]:
-    from assistant.adapters.store import StoreError
+    from assistant.messages import UserError
 
     try:
         rows = documents_table(assistant)
         status = status_markdown(assistant.status_line())
-    except StoreError as exc:  # the page stays usable and says why the list is empty
+    except UserError as exc:  # the page stays usable and says why the list is empty
         return [], gr.update(choices=[], value=None), f"**{exc}**"
     sources = [r[0] for r in rows]
     return rows, gr.update(choices=sources, value=None), status
 
 
 def _rejected(name: str, message: str) -> Any:
-    from assistant.core.ingest.pipeline import FileResult
+    from assistant.core.ingest import FileResult
 
     return FileResult(name, "error", message=message)
 
@@ -123,14 +123,14 @@ def upload_files(assistant: Assistant, files: list[Any] | None, progress=gr.Prog
 
 def _ingest_uploads(assistant: Assistant, paths: list[Path], sink: GradioProgress) -> Any:
     """Ingest stored uploads; uploads that did not make it into the store are removed again."""
-    from assistant.adapters.store import StoreError
-    from assistant.core.ingest.pipeline import IngestReport
+    from assistant.core.ingest import IngestReport
+    from assistant.messages import UserError
 
     try:
         report = assistant.ingest(paths, sink)
     except Exception as exc:  # a store failure must be reported, not crash the page
         log.exception("ingest failed")
-        message = str(exc) if isinstance(exc, StoreError) else f"导入失败：{exc}"
+        message = str(exc) if isinstance(exc, UserError) else f"导入失败：{exc}"
         report = IngestReport([_rejected(p.name, message) for p in paths], error=message)
     done = {r.path for r in report.results if r.status != "error"}
     for path in paths:
