@@ -1,5 +1,11 @@
 """Packaging details pyproject.toml cannot express: top-level data folders travel in the wheel.
 
+Why this file still exists: pyproject.toml can map ``prompts/`` onto ``assistant._prompts`` only
+with an explicit list of every package and every sub-folder of the data folders
+(``[tool.setuptools] packages`` and ``package-dir``); its ``packages.find`` does not discover
+mapped folders. A new prompts sub-folder would then silently be left out of the wheel. Here the
+list is derived from the folders, and ``.ci/wheel_smoke.sh`` proves the wheel reads them.
+
 ``prompts/`` (the only home of prompt, phrase and template files) and ``knowledge/`` (the sample
 documents ``assistant init`` ingests) stay at the top of the repository and are mapped onto
 ``assistant/_prompts`` and ``assistant/_knowledge`` inside the wheel. An editable install and a
@@ -32,7 +38,7 @@ setup(
     packages=find_packages(include=["assistant", "assistant.*"]) + list(DATA_PACKAGES),
     package_dir=dict(DATA_FOLDERS),
     package_data={
-        "assistant": ["resources/*", "front/ui/*.css", "front/ui/*.js", "data/*", "core/retrieval/*.txt"],
+        "assistant": ["resources/*", "front/ui/*.css", "front/ui/*.js", "data/*"],
         **{name: DATA_FILES for name in DATA_PACKAGES},
     },
 )

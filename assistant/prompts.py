@@ -1,4 +1,10 @@
-"""Prompt and template files under ``prompts/``, loaded by name and rendered strictly.
+"""The one loader of packaged data: files under ``prompts/`` and the model files of ``assistant/data``.
+
+- ``prompts/`` holds what people write and version: prompts, templates, phrase libraries and the
+  rule tables (``prompts/rules/``: law aliases, law profiles, indicators, stop words). Read them
+  with :func:`load_yaml`, :func:`load_text`, :func:`load_prompt` and :func:`load_template`.
+- ``assistant/data/`` holds what programs make: the learned ranker and the law-library vectors.
+  Find them with :func:`model_file`.
 
 A prompt file is YAML with ``name``, ``version``, ``system``, ``user`` (both Jinja2) and an
 optional ``variables`` list. Rendering uses ``StrictUndefined``, so a missing variable raises
@@ -30,6 +36,11 @@ def packaged_folder(packaged: str, top_level: str) -> Path:
     here = Path(__file__).resolve().parent
     inside = here / packaged
     return inside if inside.is_dir() else here.parent / top_level
+
+
+def model_file(name: str) -> Path:
+    """A model file shipped in ``assistant/data`` (it may not exist: callers say what to do)."""
+    return Path(__file__).resolve().parent / "data" / name
 
 
 class PromptError(ValueError):
@@ -154,6 +165,11 @@ def load_template(relative_path: str, prompts_dir: Path | None = None) -> Templa
     path = _resolve(relative_path, prompts_dir)
     folder = Path(prompts_dir) if prompts_dir else default_prompts_dir()
     return Template(relative_path, path.read_text(encoding="utf-8"), folder.resolve())
+
+
+def load_text(relative_path: str, prompts_dir: Path | None = None) -> str:
+    """Text of a file under ``prompts/`` (e.g. ``rules/stopwords.txt``)."""
+    return _resolve(relative_path, prompts_dir).read_text(encoding="utf-8")
 
 
 def load_yaml(relative_path: str, prompts_dir: Path | None = None) -> dict[str, Any]:

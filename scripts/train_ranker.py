@@ -1,4 +1,4 @@
-"""Train the learned ranker (LightGBM lambdarank) and write assistant/core/retrieval/ranker_v1.txt.
+"""Train the learned ranker (LightGBM lambdarank) and write assistant/data/ranker_v1.txt.
 
 Usage:
   python -m scripts.train_ranker [--law-cache DIR] [--base DIR] [--out FILE] [--no-write]
@@ -43,7 +43,7 @@ PARAMS = {
     "num_threads": 1,
     "verbose": -1,
 }
-OUT = REPO / "assistant" / "core" / "retrieval" / "ranker_v1.txt"
+OUT = REPO / "assistant" / "data" / "ranker_v1.txt"
 
 
 def collect(retriever, questions: list[dict], names) -> tuple[np.ndarray, np.ndarray, list[int]]:

@@ -140,3 +140,18 @@ def test_the_checks_can_fail():
     assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
     assert layer("assistant.front.cli") == "front" and layer("assistant.config") == "kernel"
     assert "assistant.core.drafting.service" in imports_of(PACKAGE / "app.py")
+
+
+def test_packaged_data_has_one_loader():
+    """Rule tables, prompts and model files are read through assistant/prompts.py only."""
+    import re
+
+    ways = re.compile(r"importlib\.resources|(?<![\w.])files\(|Path\(__file__\)")
+    others = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "prompts.py" and "front" not in p.parts  # the UI's own css/js assets
+        and ways.search(p.read_text(encoding="utf-8"))
+    ]
+    assert others == []
+    assert not list((PACKAGE / "resources").glob("*.yaml"))  # rule tables live in prompts/rules

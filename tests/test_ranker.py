@@ -104,7 +104,7 @@ def test_shipped_model_scores_feature_rows(snap):
     rows = features(_probe(snap, "侵占人防工程怎么处罚"), np.array([0, 1, 2]), snap.table)
     scores = ranker.score(rows)
     assert scores.shape == (3,) and np.isfinite(scores).all()
-    model = REPO / "assistant" / "core" / "retrieval" / "ranker_v1.txt"
+    model = REPO / "assistant" / "data" / "ranker_v1.txt"
     assert model.stat().st_size < 2_000_000  # small enough to version and ship
 
 
@@ -142,7 +142,7 @@ def _test_questions() -> list[str]:
 
 # The hand-written tables the question path reads (law aliases and topics, answer shapes).
 RULE_TABLES = [
-    REPO / "assistant" / "resources" / "law_aliases.yaml",
+    REPO / "prompts" / "rules" / "law_aliases.yaml",
     REPO / "prompts" / "answering" / "shapes_v1.yaml",
 ]
 
@@ -174,7 +174,7 @@ def test_no_test_phrase_in_a_hand_written_table():
     """
     import yaml
 
-    assert not (REPO / "assistant" / "resources" / "colloquial.yaml").exists()
+    assert not list(REPO.rglob("colloquial.yaml"))
     questions = _test_questions()
     assert len(questions) >= 300, "测试集缺失：evals/datasets 与 ../shared/datasets/stard"
     library = _library_text()

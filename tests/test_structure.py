@@ -8,9 +8,9 @@ import pytest
 
 from assistant.core.drafting.checks import check_structure
 from assistant.core.drafting.report import parse_report
-from assistant.core.report.structure import SECTION_KEYS, load_structure
 from assistant.core.ingest.detect import mandated_part
 from assistant.core.ingest.normalize import repair_report_text
+from assistant.core.report.structure import SECTION_KEYS, load_structure
 from assistant.numerals import chinese_to_int, chinese_to_number
 from assistant.prompts import PromptError, default_prompts_dir
 

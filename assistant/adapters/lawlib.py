@@ -13,10 +13,9 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
-import yaml
+from assistant.prompts import load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +230,7 @@ class LawLibrary:
 
     def _load_profiles(self) -> dict[str, dict]:
         if self._profiles is None:
-            resource = files("assistant") / "resources" / "law_profiles.yaml"
-            data = yaml.safe_load(resource.read_text(encoding="utf-8")) or {}
+            data = load_yaml("rules/law_profiles.yaml")
             self._profiles = {str(k): v or {} for k, v in data.items()}
         return self._profiles
 

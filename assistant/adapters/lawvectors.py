@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
+
+from assistant.prompts import model_file
 
 SHIPPED_NAME = "law_vectors_e5.npz"
 
 
 def shipped_path() -> Path:
     """Where the package keeps its precomputed law-library vectors."""
-    return Path(str(files("assistant") / "data" / SHIPPED_NAME))
+    return model_file(SHIPPED_NAME)
 
 
 def file_sha256(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 Three sources feed one :class:`LawHistory`:
 
-- ``resources/law_aliases.yaml`` ``replaced:`` (curated, e.g. 信访条例 → 信访工作条例 from 2022-05-01);
+- ``prompts/rules/law_aliases.yaml`` ``replaced:`` (curated, e.g. 信访条例 → 信访工作条例 from 2022-05-01);
 - the law library's own records: repeal clauses in the laws' final articles
   (``本法自2021年1月1日起施行。《中华人民共和国合同法》……同时废止。``) and laws whose status is 已废止;
 - ingested regulations, whose final articles carry the same kind of clause.
@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib.resources import files
 from typing import Any
 
-import yaml
-
 from assistant.core.citations.keys import NATIONAL_PREFIX, normalize
+from assistant.prompts import load_yaml
+
+LAW_ALIASES = "rules/law_aliases.yaml"  # aliases, topics and curated repeals (names.py reads it too)
 
 # 本法自2021年1月1日起施行。《A》、《B》同时废止。 / 本法自公布之日起施行，《C》同时废止。
 _REPEAL = re.compile(
@@ -121,10 +121,8 @@ class LawHistory:
 
     @classmethod
     def from_resources(cls) -> LawHistory:
-        """The curated repeals shipped in ``resources/law_aliases.yaml`` (``replaced:``)."""
-        resource = files("assistant") / "resources" / "law_aliases.yaml"
-        data = yaml.safe_load(resource.read_text(encoding="utf-8")) or {}
-        return cls.from_mapping(data.get("replaced"))
+        """The curated repeals shipped in ``prompts/rules/law_aliases.yaml`` (``replaced:``)."""
+        return cls.from_mapping(load_yaml(LAW_ALIASES).get("replaced"))
 
     def add(self, entry: Supersession) -> None:
         """Record one repeal; curated entries win, then entries that name a successor."""

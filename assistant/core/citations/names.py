@@ -1,7 +1,7 @@
 """Law names: canonical full names, short names staff write, topic keywords and successors.
 
 Built from the full names that actually exist (law library + knowledge-base regulations) plus
-``resources/law_aliases.yaml``; a name is only ever mapped to a law in that known set.
+``prompts/rules/law_aliases.yaml``; a name is only ever mapped to a law in that known set.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from importlib.resources import files
 from typing import Any
 
-import yaml
-
-from assistant.core.citations.history import AsOf, LawHistory
+from assistant.core.citations.history import LAW_ALIASES, AsOf, LawHistory
 from assistant.core.citations.keys import NATIONAL_PREFIX, normalize
+from assistant.prompts import load_yaml
 
 # 行政处罚法（2021年修订） / 行政处罚法(2021-01-22): a version note, not part of the name.
 _VERSION_NOTE = re.compile(r"\([^()]*\d{4}[^()]*\)$")
@@ -73,9 +71,8 @@ class LawNames:
 
     @classmethod
     def from_resources(cls, full_names: Iterable[str]) -> LawNames:
-        """Index ``full_names`` with the aliases, topics and successors shipped in resources/."""
-        resource = files("assistant") / "resources" / "law_aliases.yaml"
-        data = yaml.safe_load(resource.read_text(encoding="utf-8")) or {}
+        """Index ``full_names`` with the aliases, topics and successors of the rule table."""
+        data = load_yaml(LAW_ALIASES)
         return cls(full_names, data.get("aliases"), data.get("topics"), data.get("replaced"))
 
     # -- building ----------------------------------------------------------------------------

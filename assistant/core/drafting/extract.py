@@ -12,8 +12,8 @@ import re
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.report import ParsedReport, ReportSection, parse_report
-from assistant.core.report.structure import ReportStructure
 from assistant.core.ingest.normalize import repair_report_text
+from assistant.core.report.structure import ReportStructure
 
 PLACEHOLDER = "（待填写）"
 _ORG_PATTERNS = (

@@ -1,4 +1,4 @@
-"""The built-in catalogue of recurring report figures (assistant/resources/indicators.yaml)."""
+"""The built-in catalogue of recurring report figures (prompts/rules/indicators.yaml)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 import yaml
 
 from assistant.core.drafting.numbers import Quantity, parse_quantity, quantity_regex
-
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "indicators.yaml"
+from assistant.prompts import load_yaml
 
 
 @dataclass(frozen=True)
@@ -105,5 +104,8 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     Not cached: :func:`assistant.app.build_assistant` builds it once and hands it to the drafting
     service, the checks, the facts model and the UI.
     """
-    data = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    if path is None:
+        data = load_yaml("rules/indicators.yaml")
+    else:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return Catalogue([_build(e) for e in data["indicators"]])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.normalize import repair_report_text
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.numerals import int_to_chinese
 
 CN_NUMERALS = "一二三四五六七八九十"

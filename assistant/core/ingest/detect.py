@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.loaders import LoadedDocument
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.numerals import chinese_to_int
 
 INFO_END = "<!-- INFO END -->"

@@ -12,10 +12,10 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.core.ingest.detect import Article, DocInfo, parse_regulation
 from assistant.core.ingest.loaders import LoadedDocument
 from assistant.core.ingest.normalize import SENTENCE_END
+from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.numerals import chinese_to_int, int_to_chinese
 
 Pages = list[tuple[int, str]] | None

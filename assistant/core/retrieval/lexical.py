@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.prompts import load_text
+
 if TYPE_CHECKING:
     from assistant.adapters.store import StoredChunk
 
@@ -66,10 +68,8 @@ class BigramQuery:
 
 
 def load_stopwords() -> set[str]:
-    """Stopwords shipped in assistant/resources/stopwords.txt."""
-    from importlib.resources import files
-
-    text = files("assistant.resources").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    """Stopwords of the rule table ``prompts/rules/stopwords.txt``."""
+    text = load_text("rules/stopwords.txt")
     return {w.strip() for w in text.split() if w.strip() and not w.startswith("#")}
 
 

@@ -1,6 +1,6 @@
 """The learned ranking stage: a LightGBM lambdarank model over :data:`features.FEATURES`.
 
-The model file (``assistant/core/retrieval/ranker_v1.txt``) is versioned in the repository, shipped in
+The model file (``assistant/data/ranker_v1.txt``) is versioned in the repository, shipped in
 the wheel and reproduced by ``python -m scripts.train_ranker`` (fixed seed; it prints train and test
 metrics). It is read on first use, never at import.
 """
@@ -8,11 +8,11 @@ metrics). It is read on first use, never at import.
 from __future__ import annotations
 
 import threading
-from importlib.resources import files
 
 import numpy as np
 
 from assistant.core.retrieval.features import FEATURES
+from assistant.prompts import model_file
 
 MODEL_FILE = "ranker_v1.txt"
 
@@ -41,9 +41,9 @@ class LearnedRanker:
     @classmethod
     def packaged(cls, name: str = MODEL_FILE) -> LearnedRanker:
         """The model shipped with the package."""
-        resource = files("assistant.core.retrieval").joinpath(name)
+        resource = model_file(name)
         if not resource.is_file():
-            raise RankerError(f"缺少排序模型文件 assistant/core/retrieval/{name}")
+            raise RankerError(f"缺少排序模型文件 assistant/data/{name}")
         return cls(resource.read_text(encoding="utf-8"))
 
     def score(self, rows: np.ndarray) -> np.ndarray:
