@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
 
+OFFLINE_LABEL = "离线摘录"  # the offline mode's name wherever the status is shown
+
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
@@ -45,6 +47,8 @@ class Assistant:
     drafting: DraftingService
     llm: BaseChatModel | None = None
     closers: list[Any] = field(default_factory=list)
+    # Sources being removed right now: listed as 正在删除, and a second removal is refused.
+    removing: set[str] = field(default_factory=set)
 
     # Knowledge base -------------------------------------------------------------
     def ingest(
@@ -59,10 +63,19 @@ class Assistant:
 
         report = self.ingestor.ingest_paths(paths, progress, replace=replace)
         try:
-            self.refresh()
+            self._refresh_with(progress)
         except StoreError as exc:
             report.error = report.error or str(exc)
         return report
+
+    def _refresh_with(self, progress: Progress | None) -> None:
+        """Refresh the indexes as a phase of its own: with a large library it takes a while, and
+        a bar standing at 100 % meanwhile looks like a hang."""
+        if progress is not None:
+            progress.start(1, "正在更新检索索引（知识库较大时需要几十秒）")
+        self.refresh()
+        if progress is not None:
+            progress.advance(1)
 
     def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
         """Import a law profile (``all`` = the whole library, ``default``, ``renfang`` …).
@@ -70,7 +83,7 @@ class Assistant:
         The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.adapters.lawvectors`.
         """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
-        self.refresh()
+        self._refresh_with(progress)
         return report
 
     def init_knowledge(
@@ -88,17 +101,46 @@ class Assistant:
         return reports
 
     def remove(self, source: str) -> int:
-        """Remove one document by its source name; returns removed chunks."""
-        n = self.ingestor.remove(source)
-        if n:
-            self.refresh()
-        return n
+        """Remove one document by its source name; returns removed chunks.
+
+        Raises:
+            UserError: The same document is being removed already (another page or click).
+        """
+        from assistant.messages import UserError
+
+        if source in self.removing:
+            raise UserError(f"“{source}”正在删除中，请稍候刷新列表。")
+        self.removing.add(source)
+        try:
+            n = self.ingestor.remove(source)
+            if n:
+                self.refresh()
+            return n
+        finally:
+            self.removing.discard(source)
 
     def documents(self) -> list[DocumentSummary]:
-        """Summaries of all stored documents."""
+        """Summaries of all stored documents (those being removed are marked 正在删除)."""
         from assistant.core.document_catalog import list_documents
 
-        return list_documents(self.store, self.retriever.chunks())
+        docs = list_documents(self.store, self.retriever.chunks())
+        for doc in docs:
+            if doc.source in self.removing:
+                doc.status = "removing"
+        return docs
+
+    def law_profiles(self) -> list[tuple[str, str]]:
+        """(Chinese label, name) of each law profile, for a choice list."""
+        return self.lawlib.profile_labels()
+
+    def loaded_law_profile(self, docs: list[DocumentSummary] | None = None) -> str | None:
+        """The largest law profile whose laws are all in the knowledge base (None: none is)."""
+        docs = self.documents() if docs is None else docs
+        stored = {d.law or d.title for d in docs if d.origin == "lawlib"}
+        citable = set(self.lawlib.citable_law_names())
+        complete = [(len(laws), name) for name in self.lawlib.profiles()
+                    if (laws := set(self.lawlib.profile(name)) & citable) and laws <= stored]
+        return max(complete)[1] if complete else None
 
     def previous_report(self, draft_year: int | None = None) -> PreviousReport | None:
         """Last year's report in the knowledge base for a draft of ``draft_year`` (any year when
@@ -141,19 +183,16 @@ class Assistant:
         return time.perf_counter() - t0
 
     def status_line(self) -> str:
-        """Which backends are active, in Chinese, for the UI and CLI."""
-        emb = self.settings.embedding.backend
-        llm = self.settings.llm
+        """What the assistant answers with and what it holds, in plain Chinese (UI and CLI)."""
         if self.llm is None:
-            llm_label = "离线模式：摘录式回答"
+            mode = f"回答方式：{OFFLINE_LABEL}（未接入大模型）"
         else:
-            llm_label = f"大模型：{llm.backend}/{llm.model or llm.gguf_path or ''}"
-        store = (
-            f"Chroma 服务 {self.settings.chroma.host}"
-            if self.settings.chroma.host
-            else "本地 Chroma"
-        )
-        return f"向量模型：{emb} ｜ {llm_label} ｜ 知识库：{store}，{self.store.count()} 个片段"
+            llm = self.settings.llm
+            mode = f"回答方式：大模型（{llm.model or llm.backend}）生成，逐句核对依据"
+        docs = self.documents()
+        own = sum(1 for d in docs if d.origin != "lawlib")
+        laws = sum(1 for d in docs if d.origin == "lawlib")
+        return f"{mode} ｜ 知识库：本单位文件 {own} 份，内置法律 {laws} 部"
 
     def close(self) -> None:
         """Stop anything the assistant started (a local llama.cpp server)."""

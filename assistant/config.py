@@ -218,7 +218,9 @@ class UISettings(BaseModel):
     )
     concurrency: int = Field(4, ge=1, description="Requests processed at once")
     max_queue: int = Field(64, ge=1, description="Requests waiting before new ones are refused")
-    max_upload_mb: int = Field(50, ge=1, description="Upload size limit per file")
+    max_upload_mb: int = Field(
+        100, ge=1, description="Upload size limit per file (never above ingest.max_file_mb)"
+    )
 
 
 class Settings(BaseSettings):
@@ -262,6 +264,11 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         """Folder of resumable work caches (OCR text per page)."""
         return self.data_dir / "cache"
+
+    @property
+    def upload_limit_mb(self) -> int:
+        """The one size limit a user is told: an upload must also pass the ingest limit."""
+        return min(self.ui.max_upload_mb, self.ingest.max_file_mb)
 
     @property
     def uploads_dir(self) -> Path:

@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "current": "现行有效",
     "superseded": "已被替代",
     "incomplete": "未完成（导入中断，请重新导入）",
+    "removing": "正在删除",
 }
 LAWLIB_PREFIX = "法律库/"
 

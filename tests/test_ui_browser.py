@@ -90,7 +90,7 @@ def _type_into(page, elem_id: str, text: str) -> None:
 
 
 def test_chat_answers_with_sources(page, tmp_path: Path):
-    page.get_by_text("离线模式").first.wait_for()
+    page.get_by_text("离线摘录").first.wait_for()
     _type_into(page, "question", "2021年开展了多少次行政检查？")
     page.locator("#send").click()
     bot = page.locator("#chatbot")
@@ -204,4 +204,58 @@ def test_verification_table_fits_its_panel_at_1280px(browser, server, tmp_path: 
     }""")
     page.screenshot(path=str(tmp_path / "verify-table-1280.png"), full_page=True)
     assert widths[0] <= widths[1] + 2 and widths[2] <= widths[1] + 2, widths
+    context.close()
+
+
+def _page_1280(browser, server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server[0])
+    page.get_by_role("tab", name="智能问答").wait_for()
+    return context, page
+
+
+def test_knowledge_page_fits_filters_and_speaks_chinese(browser, server, tmp_path: Path):
+    """Rough edges a newcomer hit: a table cut off on the right, an English law-set value, two
+    different size limits, a delete list that did not narrow, English tooltips and an API link."""
+    context, page = _page_1280(browser, server)
+    page.get_by_role("tab", name="知识库").click()
+    page.wait_for_function(
+        "() => document.querySelector('#documents').innerText.includes('2021年东城区人防办')")
+    widths = page.evaluate("""() => {
+        const t = document.querySelector('#documents table');
+        const box = document.querySelector('#documents');
+        const head = [...t.querySelectorAll('th')].map(th => th.getBoundingClientRect().right);
+        return [t.scrollWidth, box.clientWidth, box.scrollWidth, Math.max(...head), window.innerWidth];
+    }""")
+    page.screenshot(path=str(tmp_path / "knowledge-1280.png"), full_page=True)
+    assert widths[0] <= widths[1] + 2 and widths[2] <= widths[1] + 2, widths
+    assert widths[3] <= widths[4], widths  # 年份, 片段数, 状态 in view without scrolling
+    limit = server[1].settings.upload_limit_mb
+    assert f"每个文件不超过 {limit} MB" in page.content()
+    assert page.locator("#import-btn").is_visible()
+    profile = page.get_by_label("法律配置").input_value()
+    assert profile and not profile.isascii(), profile  # a Chinese label, never "default"
+    _type_into(page, "doc-filter", "人民防空条例")
+    page.wait_for_function(
+        "() => document.querySelector('#documents').innerText.includes('北京市人民防空条例.md')")
+    page.wait_for_function(
+        "() => !document.querySelector('#documents').innerText.includes('行政处罚法(2021-01-22).md')")
+    html = page.content()
+    for leak in ("Copy table data", "Fullscreen", ">Textbox<", "通过 API", "Use via API"):
+        assert leak not in html, leak
+    context.close()
+
+
+def test_chat_keeps_every_answers_sources(browser, server, tmp_path: Path):
+    context, page = _page_1280(browser, server)
+    for n, question in enumerate(("2021年开展了多少次行政检查？", "行政处罚法第三十二条怎么规定的？"), 1):
+        _type_into(page, "question", question)
+        page.locator("#send").click()
+        page.locator("#sources-panel").get_by_text(f"第{n}问").first.wait_for()
+    panel = page.locator("#sources-panel").inner_text()
+    assert panel.index("第2问") < panel.index("第1问") and "500余人次" in panel
+    assert not page.locator("#chatbot").get_by_text("对话", exact=True).is_visible()
+    page.screenshot(path=str(tmp_path / "chat-two-answers.png"), full_page=True)
     context.close()

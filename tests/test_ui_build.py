@@ -128,15 +128,18 @@ def test_gradio_login_and_upload_errors_reach_users_in_chinese(assistant):
 
 def test_chat_streams_cited_answer_then_follow_up(assistant):
     steps = list(chat.respond(assistant, "行政处罚法第三十二条怎么规定的？", [], None))
-    history, panel, conv, box = steps[-1]
+    history, panel, conv, box, panels = steps[-1]
     assert box == "" and isinstance(conv, Conversation) and len(conv.turns) == 1
     assert history[0] == {"role": "user", "content": "行政处罚法第三十二条怎么规定的？"}
     assert "应当从轻或者减轻行政处罚" in history[1]["content"]
     assert "[1] 《中华人民共和国行政处罚法》第三十二条" in panel and "现行有效" in panel
     assert steps[0][0][1]["content"] == chat.THINKING  # the question shows at once
-    follow = list(chat.respond(assistant, "第三十三条呢？", history, conv))[-1]
+    follow = list(chat.respond(assistant, "第三十三条呢？", history, conv, panels))[-1]
     assert len(follow[0]) == 4 and "第三十三条" in follow[1]
     assert "不予行政处罚" in follow[0][3]["content"]
+    # Both answers' sources stay in the panel, the newest first, each under its question.
+    assert follow[1].index("第2问：第三十三条呢？") < follow[1].index("第1问：行政处罚法第三十二条")
+    assert "《中华人民共和国行政处罚法》第三十二条" in follow[1] and len(follow[4]) == 2
     empty = list(chat.respond(assistant, "  ", history, conv))[-1]
     assert empty[0] == history
     assert chat.clear()[0] == [] and chat.clear()[2].turns == []
@@ -178,7 +181,7 @@ def test_upload_list_search_and_remove(assistant, tmp_path: Path):
     assert calls and calls[-1][0][0] == calls[-1][0][1]  # the bar ends full
     assert (assistant.settings.uploads_dir / "示例区人民防空工程管理办法.md").is_file()
     row = next(r for r in docs if r[0] == "示例区人民防空工程管理办法.md")
-    assert row[1] == "法规" and row[4] >= 2 and "片段" in status
+    assert row[1] == "法规" and row[4] >= 2 and "本单位文件" in status
     assert "平战结合" in lookup.lookup(assistant, "示例区人民防空工程管理办法第二条")
     msg = knowledge.remove_document(assistant, "示例区人民防空工程管理办法.md", False)[0]
     assert "确认删除" in msg
@@ -323,3 +326,50 @@ def test_drafting_page_offers_only_what_is_configured_and_never_the_demo_unit(tm
         assert prev is not None and prev.year == 2023 and "示例" in info
     finally:
         fresh.close()
+
+
+def test_remove_says_at_once_and_a_second_remove_is_told_it_is_running(assistant, tmp_path: Path):
+    doc = tmp_path / "示例区人民防空工程使用管理规定.md"
+    doc.write_text(SAMPLE_REGULATION.replace("管理办法", "使用管理规定"), encoding="utf-8")
+    assistant.ingest([doc])
+    assert knowledge.removing_notice(doc.name, True).startswith("正在删除")
+    assert knowledge.removing_notice(doc.name, False) == ""
+    assistant.removing.add(doc.name)  # as while another page's removal runs
+    try:
+        listed = {d.source: d for d in assistant.documents()}
+        assert listed[doc.name].status == "removing"
+        assert knowledge.documents_table(assistant)[0]  # the page still lists it
+        row = next(r for r in knowledge.documents_table(assistant) if r[0] == doc.name)
+        assert row[5] == "正在删除"
+        msg = knowledge.remove_document(assistant, doc.name, True)[0]
+        assert "正在删除中" in msg
+    finally:
+        assistant.removing.discard(doc.name)
+    assert knowledge.remove_document(assistant, doc.name, True)[0].startswith("已删除")
+
+
+def test_ingest_reports_the_index_refresh_as_its_own_phase(assistant, tmp_path: Path):
+    doc = tmp_path / "示例区人防工程巡查办法.md"
+    doc.write_text(SAMPLE_REGULATION.replace("管理办法", "巡查办法"), encoding="utf-8")
+    phases = []
+
+    class Recorder:
+        def start(self, total, description):
+            phases.append(description)
+
+        def advance(self, n):
+            pass
+
+        def file_done(self, result):
+            pass
+
+    assistant.ingest([doc], Recorder())
+    assert phases[-1].startswith("正在更新检索索引"), phases
+    assistant.remove(doc.name)
+
+
+def test_law_profiles_are_offered_in_chinese(assistant):
+    labels = dict((name, label) for label, name in assistant.law_profiles())
+    assert set(labels) >= {"all", "default", "renfang"}
+    assert all(not label.isascii() and "部）" in label for label in labels.values())
+    assert labels["all"].startswith("全部现行法律（3")  # 328 laws with articles, not 353 names

@@ -114,6 +114,9 @@ def test_document_and_ingest_rows():
                            "chunks": 3, "status": "superseded", "replaced_by": "新法"}])
     assert docs[0] == ["a.txt", "报告", "2021年报告", "2021", 24, "现行有效"]
     assert docs[1] == ["法律库/某法", "法规", "某法", "", 3, "已被替代（由《新法》替代）"]
+    demo = document_rows([{"source": "示例区人防办2023年报告.md", "doc_type": "report", "title": "示例",
+                           "year": 2023, "chunks": 23, "status": "current", "is_sample": True}])
+    assert demo[0][1] == "示例报告"
     results = [FileResult("a.txt", "added", 24), FileResult("b.exe", "error", message="不支持")]
     assert ingest_rows(results) == [["a.txt", "已新增", 24, ""], ["b.exe", "失败", 0, "不支持"]]
     assert ingest_summary(results, 1.25) == "共处理 2 个文件：成功 1 个，失败 1 个（见下表说明），用时 1.2 秒。"
@@ -289,6 +292,6 @@ def test_unknown_user_costs_a_real_hash_check(monkeypatch):
 
 
 def test_status_markdown_labels_offline_mode():
-    line = "向量模型：e5 ｜ 离线模式：摘录式回答 ｜ 知识库：本地 Chroma，3 个片段"
-    assert status_markdown(line) == "向量模型：e5 ｜ **【离线模式：摘录式回答】** ｜ 知识库：本地 Chroma，3 个片段"
+    line = "回答方式：离线摘录（未接入大模型） ｜ 知识库：本单位文件 3 份，内置法律 0 部"
+    assert status_markdown(line) == "**【回答方式：离线摘录】**（未接入大模型） ｜ 知识库：本单位文件 3 份，内置法律 0 部"
     assert status_markdown("大模型：openai/qwen") == "大模型：openai/qwen"

@@ -198,6 +198,16 @@ class LawLibrary:
                 return self._article(row, info)
         return None
 
+    def citable_law_names(self) -> list[str]:
+        """Laws in force that have numbered articles: what importing ``all`` stores.
+
+        The other laws in force (decisions and interpretations of the NPC Standing Committee,
+        amendment acts) have no 第X条 of their own.
+        """
+        with_articles = {r["law_id"] for r in self._query(
+            "SELECT DISTINCT law_id FROM articles WHERE article_no_arabic IS NOT NULL")}
+        return list(dict.fromkeys(i.name for i in self.laws() if i.law_id in with_articles))
+
     def article_numbers(self, law: str) -> list[int]:
         """Distinct article numbers of a law in force, ascending (empty if unknown)."""
         info = self.get_law(law)
@@ -237,6 +247,13 @@ class LawLibrary:
     def profiles(self) -> list[str]:
         """Names of the law profiles, ``all`` included."""
         return [*self._load_profiles(), ALL_PROFILE]
+
+    def profile_labels(self) -> list[tuple[str, str]]:
+        """(Chinese label, name) per profile: its description and size, ``all`` first."""
+        out = [(f"全部现行法律（{len(self.citable_law_names())} 部）", ALL_PROFILE)]
+        for name, entry in self._load_profiles().items():
+            out.append((f"{entry.get('description') or name}（{len(entry.get('laws') or [])} 部）", name))
+        return out
 
     def profile(self, name: str) -> list[str]:
         """Full law names of a profile; names absent from the library are skipped.

@@ -66,10 +66,11 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "auth": auth,
         "auth_message": "请使用分配的账号登录法治报告助手" if auth else None,
         "allowed_paths": [str(folder)],
-        "max_file_size": f"{ui.max_upload_mb}mb",
+        "max_file_size": f"{assistant.settings.upload_limit_mb}mb",
         "theme": theme(),
         "css": resources.files("assistant.front.ui").joinpath("theme.css").read_text(encoding="utf-8"),
-        "footer_links": ["api"],
+        # No "通过 API 使用" link: the page's handlers are not an API (only /ask is, for scripts).
+        "footer_links": [],
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,

@@ -12,7 +12,7 @@ from typing import Any
 from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS
 
 PASSAGE_CHARS = 400
-OFFLINE_LABEL = "离线模式：摘录式回答"
+OFFLINE_LABEL = "回答方式：离线摘录"
 CHECK_LABELS = {
     "ok": "√ 正确",
     "article_missing": "× 条文不存在",
@@ -151,6 +151,8 @@ def document_rows(documents: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
     rows = []
     for d in documents:
         kind = d.get("doc_type_label") or DOC_TYPE_LABELS.get(d.get("doc_type", ""), "")
+        if d.get("is_sample"):
+            kind = "示例报告"  # the bundled demo: never to be taken for the office's own report
         status = d.get("status_label") or status_label(d.get("status"))
         if d.get("replaced_by"):
             status += f"（由《{d['replaced_by']}》替代）"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -94,7 +95,7 @@ def save_uploads(assistant: Assistant, files: list[Any] | None) -> tuple[list[Pa
     for f in files or []:
         path = Path(getattr(f, "name", None) or str(f))
         try:
-            stored.append(store_upload(path, settings.uploads_dir, settings.ui.max_upload_mb).path)
+            stored.append(store_upload(path, settings.uploads_dir, settings.upload_limit_mb).path)
         except UploadError as exc:
             rejected.append(_rejected(path.name, str(exc)))
     return stored, rejected
@@ -105,14 +106,15 @@ def upload_files(assistant: Assistant, files: list[Any] | None, progress=gr.Prog
     if not files:
         gr.Warning("请先选择要上传的文件")
         return ([], "请先选择要上传的文件（支持 PDF、DOCX、TXT、MD）。", *_refresh_outputs(assistant), None)
+    started = time.perf_counter()  # the whole wait the user sees: store, ingest, index refresh
     paths, rejected = save_uploads(assistant, files)
     results = list(rejected)
-    seconds, problem = 0.0, ""
+    problem = ""
     if paths:
         report = _ingest_uploads(assistant, paths, GradioProgress(progress))
         results += report.results
-        seconds, problem = report.seconds, report.error
-    summary = ingest_summary(results, seconds)
+        problem = report.error
+    summary = ingest_summary(results, time.perf_counter() - started)
     if problem:
         summary += f"\n\n**{problem}**"
         gr.Warning(problem)
@@ -138,14 +140,35 @@ def _ingest_uploads(assistant: Assistant, paths: list[Path], sink: GradioProgres
     return report
 
 
+REMOVING = "正在删除……（文档较多时需要几秒）"
+
+
+def removing_notice(source: str | None, confirmed: bool) -> str:
+    """Shown at once when 删除 is clicked, before the removal itself runs."""
+    return REMOVING if source and confirmed else ""
+
+
+def filter_documents(assistant: Assistant, text: str | None):
+    """The document list and the delete choices narrowed to names containing ``text``."""
+    rows = documents_table(assistant)
+    needle = (text or "").strip()
+    if needle:
+        rows = [r for r in rows if needle in str(r[0]) or needle in str(r[2])]
+    return rows, gr.update(choices=[r[0] for r in rows], value=None)
+
+
 def remove_document(assistant: Assistant, source: str | None, confirmed: bool):
     """Remove one document after the confirmation box was ticked."""
+    from assistant.messages import UserError
+
     if not source:
         return "请先选择要删除的文档。", *_refresh_outputs(assistant), False
     if not confirmed:
         return "请勾选“确认删除”后再点击删除。", *_refresh_outputs(assistant), False
     try:
         n = assistant.remove(source)
+    except UserError as exc:
+        return str(exc), *_refresh_outputs(assistant), False
     except Exception as exc:  # report, keep everything else as it was
         log.exception("remove failed")
         return f"删除失败：{exc}", *_refresh_outputs(assistant), False
@@ -157,11 +180,13 @@ def import_profile(assistant: Assistant, profile: str | None, progress=gr.Progre
     """Import a law profile from the built-in law library."""
     if not profile:
         return [], "请先选择要导入的法律配置。", *_refresh_outputs(assistant)
+    started = time.perf_counter()
     try:
         report = assistant.import_laws(profile, GradioProgress(progress))
     except (ValueError, RuntimeError) as exc:
         return [], f"导入失败：{exc}", *_refresh_outputs(assistant)
-    summary = f"法律配置“{profile}”：" + ingest_summary(report.results, report.seconds)
+    label = dict((name, text) for text, name in assistant.law_profiles()).get(profile, profile)
+    summary = f"“{label}”：" + ingest_summary(report.results, time.perf_counter() - started)
     return ingest_rows(report.results), summary, *_refresh_outputs(assistant)
 
 
@@ -178,7 +203,7 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
         for the app to refresh on page load.
     """
     types = "、".join(s.lstrip(".").upper() for s in ALLOWED_SUFFIXES)
-    limit = assistant.settings.ui.max_upload_mb
+    limit = assistant.settings.upload_limit_mb
     with gr.Row():
         with gr.Column(scale=1):
             gr.Markdown(f"#### 上传文件\n支持 {types}，每个文件不超过 {limit} MB。")
@@ -186,31 +211,41 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
                             file_types=list(ALLOWED_SUFFIXES), elem_id="upload-files"))
             upload_btn = gr.Button("上传并导入", variant="primary", elem_id="upload-btn")
             gr.Markdown("#### 导入法律库")
-            profiles = assistant.lawlib.profiles()
-            profile = gr.Dropdown(profiles, value=profiles[0] if profiles else None,
-                                  label="法律配置", info="all 为全部法律，耗时较长")
+            profile = gr.Dropdown(assistant.law_profiles(), value=assistant.loaded_law_profile() or "all",
+                                  label="法律配置", info="已导入的配置预先选中；重复导入只补全缺少的法律")
             import_btn = gr.Button("导入所选法律", elem_id="import-btn")
         with gr.Column(scale=2):
             summary = gr.Markdown(elem_id="ingest-summary")
             results = gr.Dataframe(headers=INGEST_HEADERS, label="导入结果", interactive=False,
-                                   wrap=True, elem_id="ingest-results")
-    gr.Markdown("#### 已入库文档")
+                                   wrap=True, elem_id="ingest-results", buttons=[],
+                                   column_widths=["34%", "12%", "10%", "44%"])
+    gr.Markdown("#### 已入库文档\n类型为“示例报告”的是随程序提供的演示材料，不是本单位的报告："
+                "熟悉功能后可在下方选中并删除；重新运行 assistant init 会再次导入它。")
+    doc_filter = gr.Textbox(label="筛选文档", placeholder="输入文件名或标题中的字，例如：信访",
+                            elem_id="doc-filter")
+    # Fixed column widths (theme.css): every column, 年份 to 状态, fits the page without scrolling.
     docs = gr.Dataframe(headers=DOCUMENT_HEADERS,
                         label="文档列表", interactive=False, wrap=True, elem_id="documents",
-                        max_height=420)
+                        max_height=420, buttons=[],
+                        column_widths=["30%", "7%", "33%", "7%", "8%", "15%"])
     with gr.Row():
-        source = gr.Dropdown([], label="要删除的文档", scale=3, elem_id="remove-source")
+        source = gr.Dropdown([], label="要删除的文档（可先在上方筛选）", scale=3, elem_id="remove-source")
         confirm = gr.Checkbox(label="确认删除", value=False, scale=1)
         remove_btn = gr.Button("删除", variant="stop", scale=1, min_width=80)
         refresh_btn = gr.Button("刷新列表", scale=1, min_width=80)
     removed = gr.Markdown()
 
     lists = [docs, source, status]
+    # Progress shows on the results table only, not over the header and the lists it refreshes.
     upload_btn.click(partial(upload_files, assistant), [files], [results, summary, *lists, files],
-                     api_visibility="private")
+                     api_visibility="private", show_progress_on=[results])
     import_btn.click(partial(import_profile, assistant), [profile], [results, summary, *lists],
-                     api_visibility="private")
-    remove_btn.click(partial(remove_document, assistant), [source, confirm],
-                     [removed, *lists, confirm], api_visibility="private")
+                     api_visibility="private", show_progress_on=[results])
+    remove_btn.click(removing_notice, [source, confirm], removed, queue=False,
+                     api_visibility="private").then(
+        partial(remove_document, assistant), [source, confirm], [removed, *lists, confirm],
+        api_visibility="private", show_progress_on=[removed])
+    doc_filter.change(partial(filter_documents, assistant), doc_filter, [docs, source],
+                     api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     refresh_btn.click(partial(refresh, assistant), None, lists, api_visibility="private")
     return lists
