@@ -45,13 +45,13 @@ def _facts_form() -> list[Any]:
     indicators = gr.Dataframe(
         headers=INDICATOR_HEADERS, datatype=["str", "str", "str"], column_count=(3, "fixed"),
         row_count=3, interactive=True, label="主要指标（数值须带单位，如“620人次”；未填数值的行不写入报告）",
-        static_columns=[2], elem_id="f-indicators", wrap=True,
+        static_columns=[2], elem_id="f-indicators", wrap=True, buttons=[],
     )
     _row_buttons(indicators, len(INDICATOR_HEADERS), "indicators")
     measures = gr.Dataframe(
         headers=MEASURE_HEADERS, datatype=["str", "str"], column_count=(2, "fixed"), row_count=3,
         interactive=True, label="一、主要举措和成效（同一领域可写多行；以“- ”开头的行作为分条目）",
-        column_widths=["20%", "80%"], elem_id="f-measures", wrap=True,
+        column_widths=["20%", "80%"], elem_id="f-measures", wrap=True, buttons=[],
     )
     _row_buttons(measures, len(MEASURE_HEADERS), "measures")
     with gr.Row():
@@ -115,7 +115,8 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
             gr.Markdown("#### 主要指标同比")
             chart = gr.Image(label="同比变化", type="filepath", interactive=False, elem_id="chart",
                              visible=False)
-            table = gr.Markdown(elem_id="compare-table")
+            table = gr.Markdown("*生成初稿后，这里列出本年与上年报告共有指标的对比；无法对比时说明原因。*",
+                                elem_id="compare-table")
 
     outputs = [*boxes, *buttons, warnings, session, docx_btn, md_btn, chart, table, status]
     generate.click(partial(handlers.generate, assistant), [session, previous, mode, use_report, *form],

@@ -71,7 +71,7 @@ def build_lookup_tab(assistant: Assistant) -> None:
             check = gr.Button("核验引用", elem_id="verify-btn")
             summary = gr.Markdown()
             table = gr.Dataframe(headers=CHECK_HEADERS, label="核验结果", interactive=False,
-                                 wrap=True, elem_id="verify-table",
+                                 wrap=True, elem_id="verify-table", buttons=[],
                                  column_widths=["32%", "16%", "52%"])
     fn = partial(lookup, assistant)
     for trigger in (query.submit, go.click):
