@@ -3,7 +3,8 @@
 Converts real exports to PDF with ``soffice --headless`` (Debian's libreoffice-writer-nogui; its own
 profile per test) and reads them back with poppler's pdftotext/pdfinfo. The 公文 fonts are absent
 on CI machines, so LibreOffice substitutes them through the shipped fontconfig aliases
-(``assistant/resources/fontconfig-gongwen.conf``, Noto CJK from fonts-noto-cjk).
+(``assistant/resources/65-fazhi-gongwen.conf``, Noto CJK from fonts-noto-cjk), installed the way the
+README tells users: copied into ``~/.config/fontconfig/conf.d/`` of the converting user.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from tests.drafting_cases import REPORT_TXT, case
 
 pytestmark = pytest.mark.integration
 
-FONTCONFIG = Path(__file__).resolve().parent.parent / "assistant" / "resources" / "fontconfig-gongwen.conf"
+FONTCONFIG = Path(__file__).resolve().parent.parent / "assistant" / "resources" / "65-fazhi-gongwen.conf"
 FOOTER_RE = re.compile(r"^\s*—\s*(\d+)\s*—\s*$")
 
 
@@ -38,14 +39,14 @@ def _tools() -> None:
 
 
 def to_pdf(docx: Path, workdir: Path) -> Path:
-    """Convert with a private LibreOffice profile and the 公文 font aliases."""
-    conf = workdir / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f'  <include ignore_missing="no">{FONTCONFIG}</include>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n</fontconfig>\n',
-        encoding="utf-8")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(workdir)}
+    """Convert with a private LibreOffice profile, the 公文 font aliases installed as the README says
+    (copied into the user's ``~/.config/fontconfig/conf.d``; HOME is ``workdir``)."""
+    conf_d = workdir / ".config" / "fontconfig" / "conf.d"
+    conf_d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FONTCONFIG, conf_d / FONTCONFIG.name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FONTCONFIG")}
+    env.update(HOME=str(workdir), XDG_CONFIG_HOME=str(workdir / ".config"),
+               XDG_CACHE_HOME=str(workdir / ".cache"))
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{workdir / 'profile'}",
                     "--convert-to", "pdf", "--outdir", str(workdir), str(docx)],
                    check=True, capture_output=True, timeout=180, env=env)
@@ -169,3 +170,44 @@ def test_comparison_table_renders_after_the_body(tmp_path):
     assert "附件" in last and "主要指标对比表" in last and "620人次" in last
     body = "".join(re.sub(r"\s+", "", ln) for page in pages[:-1] for ln in page)
     assert "主要指标对比表" not in body
+
+
+def split_figures(pdf: Path) -> list[tuple[str, str]]:
+    """Line ends that cut a figure: a digit or decimal point at the end of one line and a digit,
+    point or % at the start of the next (pdftotext's reading order)."""
+    out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    lines = [ln.strip() for ln in out.split("\n")]
+    return [(a[-8:], b[:8]) for a, b in zip(lines, lines[1:], strict=False)
+            if a and b and re.search(r"[0-9.]$", a) and re.match(r"^[0-9.%‰]", b)]
+
+
+STRESS = ("全年受理行政复议案件142件，依法纠错率12.5%，办理行政应诉案件57件。全区人民调解组织调解各类"
+          "矛盾纠纷3280件，调解成功率98.6%，接诉即办满意率93%，办理群众来电12345件，覆盖群众15.6万人次。")
+
+
+def test_no_figure_is_split_across_lines(rendered, tmp_path):
+    """LibreOffice broke "办理 1⏎2345" and "满意率 93⏎%" in Chinese-tagged runs; figures are Latin runs."""
+    for _, pdf in rendered.values():
+        assert split_figures(pdf) == []
+    # The same sentence shifted by one character per paragraph puts every figure at a line end once.
+    stress = Draft("示例区司法局2023年法治政府建设年度情况报告",
+                   [DraftSection("opening", "", "\n".join("甲" * n + STRESS for n in range(28)))])
+    pdf = to_pdf(DraftingService().export_docx(stress, tmp_path / "stress.docx"), tmp_path)
+    assert split_figures(pdf) == []
+
+
+def test_title_breaks_before_the_reports_name_and_the_draft_is_signed(rendered):
+    draft, pdf = rendered["sifaju"]
+    lines = [re.sub(r"\s+", "", ln) for ln in pages_text(pdf)[0][:2]]
+    assert lines == ["示例区司法局2023年", "法治政府建设年度情况报告"], lines
+    last = [re.sub(r"\s+", "", ln) for ln in pages_text(pdf)[-1]]
+    org, date = draft.signature()
+    assert org in last and date in last and date == "2024年×月×日"
+
+
+def test_the_readme_font_step_gives_song_and_hei_faces(rendered):
+    """Copied as the README says, the aliases make LibreOffice use Noto Serif CJK for 仿宋/小标宋
+    (not the Noto Sans CJK JP every family fell back to when fontconfig skipped the file)."""
+    _, pdf = rendered["sifaju"]
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "NotoSerifCJK" in fonts.replace(" ", ""), fonts

@@ -57,7 +57,7 @@ def test_headings_fonts_and_sizes(exported):
     draft, doc = exported
     paras = [p for p in doc.paragraphs if p.text]
     title = paras[0]
-    assert title.text == "示例区司法局2023年法治政府建设年度情况报告"
+    assert title.text == "示例区司法局2023年\n法治政府建设年度情况报告"  # broken where a person would
     assert title.alignment == 1 and title.runs[0].font.size.pt == 22
     assert _east_asia(title) == "方正小标宋简体"
     texts = [p.text for p in paras]

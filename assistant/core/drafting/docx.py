@@ -97,15 +97,26 @@ def _outline(paragraph: Any, level: int) -> None:
     paragraph._p.get_or_add_pPr().append(lvl)
 
 
+# A figure: digits with their decimal point and a trailing % / ‰ ("12.5%", "12345", "15.6").
+FIGURE_RE = re.compile(r"\d[\d.]*\d[%‰]?|\d[%‰]?")
+
+
 def _add_runs(paragraph: Any, text: str, font: str, size: float) -> None:
-    """Runs of one paragraph; 【待更新】 marks are highlighted so nobody misses them."""
-    for part in re.split(f"({re.escape(STALE_MARK)})", text):
+    """Runs of one paragraph; 【待更新】 marks are highlighted so nobody misses them.
+
+    Each figure is a run of its own marked as Latin text (``w:lang`` en-US): LibreOffice breaks
+    Chinese-tagged text between any two characters, digits included ("办理1⏎2345", "93⏎%"),
+    but keeps a Latin word together.
+    """
+    for part in re.split(f"({re.escape(STALE_MARK)}|{FIGURE_RE.pattern})", text):
         if not part:
             continue
         run = paragraph.add_run(part)
         set_font(run, font, size)
         if part == STALE_MARK:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        elif FIGURE_RE.fullmatch(part):
+            set_rpr_child(run._r.get_or_add_rPr(), "lang", val="en-US", eastAsia="en-US")
 
 
 def _add_field(paragraph: Any, instruction: str, font: str, size: float) -> None:
@@ -160,12 +171,41 @@ def _attach_table(doc: Any, draft: Draft, comparisons: list, body_font: str) -> 
     add_comparison_table(doc, comparisons, year - 1 if year else None, year, write)
 
 
+# Characters of 2号 that fit the title line; a longer title breaks before the report's name.
+TITLE_CHARS = int(TEXT_WIDTH_PT // TITLE_PT)
+TITLE_BREAK = "法治政府建设"
+
+
+def title_lines(text: str) -> list[str]:
+    """The title as a person would break it: unit and year, then 法治政府建设年度情况报告."""
+    cut = text.find(TITLE_BREAK)
+    if len(text) <= TITLE_CHARS or cut <= 0 or cut > TITLE_CHARS or len(text) - cut > TITLE_CHARS:
+        return [text]
+    return [text[:cut], text[cut:]]
+
+
 def _title(doc: Any, text: str, font: str) -> None:
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.6)  # long titles wrap legibly
-    _add_runs(title, text, font, TITLE_PT)
+    for n, line in enumerate(title_lines(text)):
+        if n:
+            title.add_run().add_break()
+        _add_runs(title, line, font, TITLE_PT)
     _outline(title, 0)
+
+
+def _signature(doc: Any, draft: Draft, font: str) -> None:
+    """落款 (the unit) and 成文日期 placeholder, right-aligned four characters in, after one blank line."""
+    sign = draft.signature()
+    if sign is None:
+        return
+    doc.add_paragraph()
+    for line in sign:
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(BODY_PT * 4)
+        _add_runs(paragraph, line, font, BODY_PT)
 
 
 def _body(doc: Any, draft: Draft, names: dict[str, str]) -> None:
@@ -206,6 +246,7 @@ def export_docx(draft: Draft, path: Path | str, fonts: Any = None,
     _title(doc, draft.title, names["title_font"])
     doc.add_paragraph()  # one blank line between title and body
     _body(doc, draft, names)
+    _signature(doc, draft, names["body_font"])
     if comparisons:
         _attach_table(doc, draft, comparisons, names["body_font"])
     _page_numbers(doc)

@@ -6,7 +6,7 @@
   (Noto Sans/Serif CJK SC) instead of the Japanese forms python-docx's template implies.
 - ``word/fontTable.xml`` describes each 公文 font (GB2312 charset, family, panose, ``w:altName``),
   which is what Word and WPS use to pick a substitute (e.g. 仿宋 for 仿宋_GB2312).
-- ``assistant/resources/fontconfig-gongwen.conf`` maps the same names to Noto CJK for
+- ``assistant/resources/65-fazhi-gongwen.conf`` maps the same names to Noto CJK for
   LibreOffice on Linux (fontconfig aliases; LibreOffice ignores ``w:altName``).
 """
 

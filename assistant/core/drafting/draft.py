@@ -76,6 +76,14 @@ class Draft:
         """Warnings written while drafting (not check results): kept when the text is re-checked."""
         return [w for w in self.warnings if w not in self.checked]
 
+    def signature(self) -> tuple[str, str] | None:
+        """落款 and 成文日期 placeholder: the unit, and a date in the year the report is due
+        (before 1 April of the year after the one reported); None without facts."""
+        facts = self.facts
+        if facts is None or not getattr(facts, "organization", ""):
+            return None
+        return facts.organization, f"{facts.year + 1}年×月×日"
+
     def text(self) -> str:
         """Plain text of the whole report (title, headings, paragraphs)."""
         lines = [self.title, ""]
@@ -93,6 +101,8 @@ class Draft:
                 out += [f"## {s.heading}", ""]
             for p in s.paragraphs:
                 out += [f"### {p}" if SUBHEADING_RE.match(p) and len(p) < 60 else p, ""]
+        if (sign := self.signature()) is not None:
+            out += [f"<p align=\"right\">{sign[0]}<br>{sign[1]}</p>", ""]
         if self.warnings:
             out += ["---", "", "**起草提示**", ""] + [f"- {w}" for w in self.warnings] + [""]
         return "\n".join(out)
