@@ -41,6 +41,7 @@ from assistant.core.drafting.quality import (
     two_clause_share,
 )
 from assistant.core.drafting.report import parse_report
+from evals.followup import evaluate as evaluate_followup
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -233,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         writer.writeheader()
         writer.writerows(rows)
     print(f"结果已写入 {out}")
-    return 0 if all(r["ok"] for r in rows) else 1
+    _, followup_failures = evaluate_followup(service)
+    for failure in followup_failures:
+        print(f"未通过：{failure}")
+    return 0 if all(r["ok"] for r in rows) and not followup_failures else 1
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def test_upload_list_search_and_remove(assistant, tmp_path: Path):
 def _named(out: tuple) -> dict:
     """Handler outputs by name: six section boxes, six section buttons, then the side panel."""
     n = len(SECTION_KEYS)
-    names = ["warnings", "session", "docx", "md", "chart", "table", "status"]
+    names = ["warnings", "session", "docx", "md", "chart", "table", "followup", "status"]
     return {"boxes": dict(zip(SECTION_KEYS, out[:n], strict=True)),
             "buttons": dict(zip(SECTION_KEYS, out[n:2 * n], strict=True)),
             **dict(zip(names, out[2 * n:], strict=True))}
@@ -279,6 +279,9 @@ def test_drafting_with_last_years_report(assistant, tmp_path: Path):
     assert Path(out["chart"]["value"]).is_file() and "| 行政检查 | 500余人次 | 620人次 |" in out["table"]
     body = "".join(box["value"] for box in out["boxes"].values())
     assert "开展行政检查620人次，同比增长24%" in body and "较上年" not in body
+    # 落实对照 beside the facts and in the 起草提示: 2021's six plan items, each with a verdict.
+    assert out["followup"].startswith("**落实对照：上年安排 6 项")
+    assert out["followup"].count("\n- ") == 6 and "落实对照" in out["warnings"]
     doc = Document(out["docx"]["value"])
     assert any("620人次" in p.text for p in doc.paragraphs)
     again = _named(drafting.regenerate_section(

@@ -22,6 +22,8 @@ from assistant.core.drafting.facts import (
     facts_to_yaml,
     load_facts,
 )
+from assistant.core.drafting.followup import PlanCheck
+from assistant.core.drafting.followup import summary as follow_up_summary
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.markdown import export_markdown
 from assistant.core.drafting.previous import PreviousReport
@@ -30,7 +32,7 @@ from assistant.core.report.structure import ReportStructure, load_structure
 
 __all__ = [
     "SECTION_KEYS", "Catalogue", "CheckWarning", "Comparison", "Draft", "DraftPackage", "DraftSection",
-    "Drafter", "DraftingService", "PreviousReport", "load_catalogue",
+    "Drafter", "DraftingService", "PlanCheck", "PreviousReport", "follow_up_summary", "load_catalogue",
     "Facts", "FactsError", "Measure", "ReportStructure", "load_structure", "check_draft", "compare", "comparison_chart",
     "comparison_table_markdown", "export_docx", "export_markdown", "extract_facts", "facts_from_dict",
     "facts_to_yaml", "load_facts", "next_year_facts", "section_key",

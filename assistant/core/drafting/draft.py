@@ -60,6 +60,8 @@ class Draft:
     checked: list[str] = field(default_factory=list)
     # The text those checks ran on: an unchanged draft is not checked again before export.
     checked_text: str | None = None
+    # 落实对照: last year's plan items against this year's measures (PlanCheck list).
+    followup: list[Any] = field(default_factory=list)
 
     def section(self, key: str) -> DraftSection | None:
         """The section with this key, if present."""

@@ -16,6 +16,8 @@ from assistant.core.drafting.draft import Draft, section_key
 from assistant.core.drafting.drafter import Drafter, Exemplars
 from assistant.core.drafting.extract import extract_facts, next_year_facts
 from assistant.core.drafting.facts import Facts, facts_from_dict, facts_to_yaml, load_facts
+from assistant.core.drafting.followup import DONE, NOT_SEEN, FollowUp
+from assistant.core.drafting.followup import summary as follow_up_summary
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.markdown import export_markdown
 from assistant.core.drafting.pastwording import PastSearch
@@ -28,6 +30,7 @@ from assistant.core.drafting.previous import (
 )
 from assistant.core.drafting.update import ReportUpdater
 
+FOLLOW_UP_PREFIXES = ("落实对照", DONE, NOT_SEEN)
 NO_PREVIOUS = "知识库中没有比本年更早的往年报告，无法生成同比；上传上年报告后可自动对比。"
 NO_COMMON = "本年与上年没有共同的指标，无法生成同比（上年报告中提取到的指标在本年未填写）。"
 
@@ -68,6 +71,7 @@ class DraftingService:
         self.drafter = Drafter(llm, exemplars, verify, self.catalogue, prompts_dir=prompts_dir,
                                embeddings=embeddings, past=past, history=history)
         self.structure = self.drafter.structure
+        self.follow_up = FollowUp(prompts_dir)
 
     def previous_report(self, reports: Sequence[ReportEntry], draft_year: int | None,
                         text_of: Callable[[str], str]) -> PreviousReport | None:
@@ -131,8 +135,18 @@ class DraftingService:
                                  "请选择更早年度的报告")
             if mode == "llm":
                 draft.warnings.append("按上年报告更新时不使用大模型，已保留上年报告原文")
-            return self.drafter.finish(draft, facts, draft.previous)
-        return self.drafter.draft(facts, mode, previous)
+            return self._with_follow_up(self.drafter.finish(draft, facts, draft.previous))
+        return self._with_follow_up(self.drafter.draft(facts, mode, previous))
+
+    def _with_follow_up(self, draft: Draft) -> Draft:
+        """落实对照 of last year's plans, kept on the draft and listed in the 起草提示."""
+        previous = draft.previous
+        if previous is None or draft.facts is None or not previous.next_year_plans:
+            return draft
+        draft.followup = self.follow_up.check(previous.next_year_plans, draft.facts)
+        notes = [follow_up_summary(draft.followup), *(c.line() for c in draft.followup)]
+        draft.warnings = [w for w in draft.warnings if not w.startswith(FOLLOW_UP_PREFIXES)] + notes
+        return draft
 
     def regenerate(self, draft: Draft, section: str | int, facts: Facts, mode: str = "offline",
                    previous: Facts | None = None) -> Draft:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.core.drafting import Facts, FactsError
+from assistant.core.drafting import Facts, FactsError, follow_up_summary
 from assistant.front.ui import draft_editor as editor
 from assistant.front.ui.factsform import FactsForm, facts_to_form, form_to_facts
 from assistant.front.ui.formatting import warnings_markdown
@@ -126,6 +126,17 @@ def _package(assistant: Assistant, session: DraftSession, draft: Draft) -> Draft
     return package
 
 
+FOLLOW_UP_HINT = "*知识库中有上年报告时，生成初稿后在此逐项对照上年“下一年度主要安排”是否已在本年举措中落实。*"
+
+
+def follow_up_markdown(draft: Draft) -> str:
+    """落实对照 beside the facts: one line per plan item of last year's report."""
+    if not draft.followup:
+        return FOLLOW_UP_HINT
+    return "\n".join([f"**{follow_up_summary(draft.followup)}**", "",
+                      *(f"- {c.line()}" for c in draft.followup)])
+
+
 def _result(assistant: Assistant, session: DraftSession, package: DraftPackage, status: str):
     """Outputs in :data:`OUTPUTS` order: section boxes and buttons, 起草提示, files, chart, status."""
     draft = package.draft
@@ -135,14 +146,15 @@ def _result(assistant: Assistant, session: DraftSession, package: DraftPackage, 
     return (*editor.section_box_updates(draft, labels), *editor.section_button_updates(draft), warn,
             session, gr.update(value=str(session.files["docx"]), interactive=True),
             gr.update(value=str(session.files["md"]), interactive=True),
-            gr.update(value=chart, visible=chart is not None), package.table, status)
+            gr.update(value=chart, visible=chart is not None), package.table,
+            follow_up_markdown(draft), status)
 
 
 def _unchanged(session: DraftSession | None, message: str):
     gr.Warning(message.replace("\n", " "))
     keep = [gr.update()] * (2 * editor.SECTION_COUNT)
     return (*keep, gr.update(), session, gr.update(), gr.update(), gr.update(), gr.update(),
-            f"**※ 无法生成**\n\n{message}")
+            gr.update(), f"**※ 无法生成**\n\n{message}")
 
 
 def _facts_or_error(assistant: Assistant, values: tuple[Any, ...]) -> Facts:

@@ -97,6 +97,8 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
                                      value=False, scale=2)
             prefill = gr.Button("用上年报告内容预填全部字段", scale=1)
         form = _facts_form()
+        gr.Markdown("#### 上年工作安排落实对照")
+        followup = gr.Markdown(handlers.FOLLOW_UP_HINT, elem_id="followup")
     generate = gr.Button("生成初稿", variant="primary", elem_id="generate-btn")
     status = gr.Markdown(elem_id="draft-status")
     with gr.Row(equal_height=False):
@@ -118,7 +120,7 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
             table = gr.Markdown("*生成初稿后，这里列出本年与上年报告共有指标的对比；无法对比时说明原因。*",
                                 elem_id="compare-table")
 
-    outputs = [*boxes, *buttons, warnings, session, docx_btn, md_btn, chart, table, status]
+    outputs = [*boxes, *buttons, warnings, session, docx_btn, md_btn, chart, table, followup, status]
     generate.click(partial(handlers.generate, assistant), [session, previous, mode, use_report, *form],
                    outputs, api_visibility="private")
     for key, button in zip(SECTION_KEYS, buttons, strict=True):
