@@ -104,4 +104,4 @@ def test_markdown_export(tmp_path):
     assert "## 一、2023年推进法治政府建设的主要举措和成效" in text
     first = draft.section("measures").paragraphs[0]
     assert first.startswith("（一）") and f"### {first}\n" in text
-    assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in text
+    assert "| 行政检查 | 500余人次 | 620人次 | 约数，不计算同比 |" in text

@@ -127,10 +127,10 @@ def test_comparison_table_is_attached_to_docx_and_markdown(tmp_path):
     assert "附件" in texts and "主要指标对比表" in texts
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[0] == ["指标", "2022年", "2023年", "变化"]
-    assert ["行政检查", "500余人次", "620人次", "同比增长24%"] in rows
+    assert ["行政检查", "500余人次", "620人次", "约数，不计算同比"] in rows
     assert len(rows) == len(comparisons) + 1
     md = service.export_markdown(draft, tmp_path / "t.md", comparisons).read_text("utf-8")
-    assert "## 附件：主要指标对比表" in md and "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in md
+    assert "## 附件：主要指标对比表" in md and "| 行政检查 | 500余人次 | 620人次 | 约数，不计算同比 |" in md
     # The prose mentions only the few notable changes, in natural words.
     body = draft.section("measures").text
     assert 1 <= body.count("同比") <= 3 and "较上年" not in body

@@ -91,11 +91,12 @@ def test_year_over_year_phrases_in_draft():
 def test_compare_table_and_chart(tmp_path):
     facts, previous = case("renfang_small")
     rows = {c.indicator: c for c in compare(previous, facts)}
-    assert rows["行政检查"].change_pct == 24 and rows["行政检查"].phrase == "同比增长24%"
+    # 500余人次 is no base for a percentage: year-on-year only from exact values.
+    assert rows["行政检查"].change_pct is None and rows["行政检查"].phrase == "约数，不计算同比"
     assert rows["办公会"].phrase == "同比下降4%"
-    assert rows["响应率"].phrase == "与上年持平"
+    assert rows["响应率"].phrase == "与上年相同（请核实是否已更新）"  # 100% copied: never "持平"
     table = comparison_table_markdown(list(rows.values()), 2022, 2023)
-    assert "| 行政检查 | 500余人次 | 620人次 | 同比增长24% |" in table
+    assert "| 行政检查 | 500余人次 | 620人次 | 约数，不计算同比 |" in table
     png = comparison_chart(list(rows.values()), tmp_path / "chart.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

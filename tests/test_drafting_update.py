@@ -29,11 +29,12 @@ def test_new_values_replace_old_and_carried_figures_are_listed():
     draft, facts = _update({"行政检查": "620人次", "办公会": "30次", "罚款": "1.2万元",
                             "解决率": "92%", "满意率": "90%", "执法人员": "9名"})
     text = draft.text()
-    assert "开展行政检查620人次，查处人防违法违规案件4件，罚款1.2万元，同比增长118%" in text
-    assert "共组织召开办公会30次（同比增长20%）、党组会27次" in text
+    # Carried figures nobody updated are marked 【待更新】 in the body itself, not only in 起草提示.
+    assert "开展行政检查620人次，查处人防违法违规案件4件【待更新】，罚款1.2万元，同比增长118%" in text
+    assert "共组织召开办公会30次（同比增长20%）、党组会27次【待更新】" in text
     assert "500余人次" not in text and "伍千伍百元" not in text and "办公会25次" not in text
     # One figure stood for two indicators: each now has its own value, in the same sentence.
-    assert "取得了响应率100%、解决率为92%（同比提高7个百分点）、满意率为90%的优良成绩" in text
+    assert "取得了响应率100%【待更新】、解决率为92%（同比提高7个百分点）、满意率为90%的优良成绩" in text
     assert "均为85%" not in text
     # Year-on-year in natural words for the few notable changes, never after every figure.
     assert "较上年" not in text and text.count("同比") <= 3
@@ -41,8 +42,8 @@ def test_new_values_replace_old_and_carried_figures_are_listed():
     assert "其他工作情况" not in text
     team = next(p for p in draft.section("measures").paragraphs if "全年现有执法人员9名。" in p)
     assert team.startswith("11.积极推进法治队伍建设")
-    # Carried figures without a new value are listed as 待更新 in the 起草提示, not in the body.
-    assert "【待更新】" not in text
+    # Carried figures without a new value are 待更新 in the 起草提示 and marked in the body.
+    assert text.count("【待更新】") >= 4 and "620人次【待更新】" not in text
     stale = [w for w in draft.warnings if w.startswith("待更新：")]
     assert any("“4件”、“50余人次”" in w for w in stale)
     assert any("“近290余件”" in w for w in stale)

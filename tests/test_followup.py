@@ -41,3 +41,12 @@ def test_the_draft_lists_follow_up_in_its_drafting_notes():
     assert [c.status for c in draft.followup] == [DONE, NOT_SEEN]
     assert "落实对照：上年安排 2 项，已落实 1 项，未见落实 1 项。" in draft.notes
     assert "落实对照" not in draft.text()  # a drafting note, never report text
+
+
+def test_last_years_measures_copied_unchanged_do_not_carry_out_last_years_plans():
+    measures = [{"area": "违法建设治理", "text": "全年拆除违法建设6.2万平方米，新生违法建设零增长，巡查覆盖全部街乡社区。"}]
+    last_year = _facts(measures)
+    (check,) = FollowUp().check(["开展违法建设专项治理"], _facts(measures), last_year)
+    assert check.status == NOT_SEEN
+    (fresh,) = FollowUp().check(["开展违法建设专项治理"], _facts(measures))
+    assert fresh.status == DONE and len(fresh.evidence) <= 62

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.core.drafting.facts import Facts
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
-from assistant.core.drafting.numbers import format_number
+from assistant.core.drafting.numbers import Quantity, format_number
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei")
@@ -49,6 +49,20 @@ def _phrase(prev: float, cur: float, unit: str) -> tuple[float | None, str]:
     return float(pct), f"同比{'增长' if pct > 0 else '下降'}{abs(pct)}%"
 
 
+SAME_TEXT = "与上年相同（请核实是否已更新）"
+APPROXIMATE = "约数，不计算同比"
+
+
+def _change(prev_q: Quantity, cur_q: Quantity, pv: float, cv: float, unit: str) -> tuple[float | None, str]:
+    """Year-on-year only from exact bases: a value copied unchanged is probably not updated (never
+    "与上年持平"), and 近290余件 is no base for a percentage."""
+    if prev_q.text == cur_q.text:
+        return None, SAME_TEXT
+    if prev_q.approximate or cur_q.approximate:
+        return None, APPROXIMATE
+    return _phrase(pv, cv, unit)
+
+
 def compare(previous: Facts, current: Facts, catalogue: Catalogue | None = None) -> list[Comparison]:
     """Indicators present in both years with comparable units, in catalogue order."""
     catalogue = catalogue or load_catalogue()
@@ -61,7 +75,7 @@ def compare(previous: Facts, current: Facts, catalogue: Catalogue | None = None)
         (pv, pu), (cv, cu) = prev_q[key].base, cur_q[key].base
         if pu != cu:
             continue
-        change, phrase = _phrase(pv, cv, cu)
+        change, phrase = _change(prev_q[key], cur_q[key], pv, cv, cu)
         ind = catalogue.get(key)
         out.append(Comparison(key, ind.label if ind else key, prev_q[key].text, cur_q[key].text,
                               change, phrase, cu))

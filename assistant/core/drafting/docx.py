@@ -31,6 +31,7 @@ from assistant.core.drafting.docx_fonts import (
     set_rpr_child,
 )
 from assistant.core.drafting.draft import SUBHEADING_RE, Draft
+from assistant.core.drafting.figures import STALE_MARK
 
 PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -41,7 +42,6 @@ TEXT_WIDTH_PT = (PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 
 # Character spacing in 1/20 pt, rounded down so that exactly 28 glyphs of 3号 fit a line.
 CHAR_SPACING_TWIPS = math.floor((TEXT_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 20)
 PAGE_NUMBER_FONT = "宋体"
-STALE_MARK = "【待更新】"
 
 
 def set_font(element_with_rpr: Any, name: str, size_pt: float | None = None) -> None:

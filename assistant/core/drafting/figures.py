@@ -27,6 +27,7 @@ from assistant.core.drafting.numbers import Quantity, find_figures, parse_quanti
 from assistant.core.report.structure import ReportStructure
 
 STALE = "待更新"
+STALE_MARK = f"【{STALE}】"  # after a carried figure in the body, highlighted in the Word file
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _PLAIN = re.compile(r"[\s，。；：、“”‘’《》（）()！？,.;:【】]")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+是)")
@@ -62,8 +63,9 @@ def _plain(text: str) -> str:
 
 
 def _masked(text: str) -> str:
-    """Plain text with every number masked, to recognise a sentence whatever its figures."""
-    return re.sub(r"\d+(?:\.\d+)?", "#", _plain(text))
+    """Plain text with every number masked, to recognise a sentence whatever its figures (and
+    whether or not it already carries 【待更新】 marks)."""
+    return re.sub(r"\d+(?:\.\d+)?", "#", _plain(text.replace(STALE_MARK, "")))
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -147,9 +149,11 @@ class FigureCheck:
         sections = []
         for section in draft.sections:
             where = self.structure.labels.get(section.key, section.key)
+            text = section.text
             if previous is not None:
-                self._flag_stale(section.text, facts, previous, where, report)
-            text = self.fix_text(section.text, facts, where, report)
+                carried = self._flag_stale(text, facts, previous, where, report)
+                text = mark_carried(text, carried)
+            text = self.fix_text(text, facts, where, report)
             self._flag_conflicts(text, facts, where, report)
             sections.append(replace(section, text=text))
         return replace(draft, sections=sections, warnings=list(draft.warnings)), report
@@ -187,8 +191,9 @@ class FigureCheck:
             report.conflicts.append(f"{where}：同一指标出现不同数值（{line}），请核实后保留一个")
 
     def _flag_stale(self, text: str, facts: Facts, previous: Facts, where: str,
-                    report: FigureReport) -> None:
-        """Flag figures in sentences carried from last year that this year's facts do not confirm.
+                    report: FigureReport) -> list[int]:
+        """Flag figures in sentences carried from last year that this year's facts do not confirm;
+        returns where each such figure ends in ``text`` (for the 【待更新】 mark).
 
         Runs on the text before :meth:`fix_text`: a figure is confirmed when every indicator it
         stands for has a new value this year (it is then replaced or already right).
@@ -199,6 +204,7 @@ class FigureCheck:
         values = {k: q for k, q in facts.quantities().items() if old.get(k) != facts.indicators[k]}
         mentions = self.mentions(text)
         last_year = f"{previous.year}年"
+        ends: list[int] = []
         for m in _SENTENCE.finditer(text):
             sentence = m.group(0)
             masked = _masked(_LEADING_NUMBER.sub("", sentence))
@@ -209,10 +215,21 @@ class FigureCheck:
                 if m.start() <= x.start < m.end():
                     tied.setdefault((x.start, x.end), set()).add(x.key)
             confirmed = {span for span, keys in tied.items() if keys <= set(values)}
-            figures = [q.text for s, e, q in find_figures(sentence)
-                       if (m.start() + s, m.start() + e) not in confirmed]
+            unconfirmed = [(e, q) for s, e, q in find_figures(sentence)
+                           if (m.start() + s, m.start() + e) not in confirmed]
+            figures = [q.text for _, q in unconfirmed]
+            ends += [m.start() + e for e, _ in unconfirmed]
             dated = re.search(rf"(?<![\d—－-]){last_year}(?![—－-])", sentence)
             if figures or dated:
                 what = "、".join(f"“{f}”" for f in dict.fromkeys(figures + ([last_year] if dated else [])))
                 report.stale.append(f"{STALE}：{where}“{_short(sentence)}”中的{what}沿用{previous.year}年报告，"
                                     f"请改为{facts.year}年的情况或删除")
+        return ends
+
+
+def mark_carried(text: str, ends: list[int]) -> str:
+    """``text`` with 【待更新】 after each carried figure (never twice at one place)."""
+    for end in sorted(set(ends), reverse=True):
+        if not text.startswith(STALE_MARK, end):
+            text = text[:end] + STALE_MARK + text[end:]
+    return text

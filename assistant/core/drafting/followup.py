@@ -18,6 +18,7 @@ from assistant.core.drafting.facts import Facts
 from assistant.prompts import load_yaml
 
 DONE, NOT_SEEN = "已落实", "未见落实"
+EVIDENCE_CHARS = 60  # the measure quoted as evidence, shortened beyond this
 MIN_PAIRS = 4  # a clause shorter than this says too little to be matched on its own
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]+")
 _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
@@ -47,9 +48,14 @@ class FollowUp:
         self.generic = {pair for word in rules["generic_words"] for pair in _pairs(word)}
         self.threshold = float(rules["threshold"])
 
-    def check(self, plans: list[str], facts: Facts) -> list[PlanCheck]:
-        """One :class:`PlanCheck` per plan item, in order."""
-        units = [(unit, _pairs(unit)) for unit in measure_units(facts)]
+    def check(self, plans: list[str], facts: Facts, last_year: Facts | None = None) -> list[PlanCheck]:
+        """One :class:`PlanCheck` per plan item, in order.
+
+        A measure copied unchanged from ``last_year`` (a report updated without rewriting its
+        measures) is last year's work and never counts as carrying out last year's plan.
+        """
+        carried = set(measure_units(last_year)) if last_year is not None else set()
+        units = [(unit, _pairs(unit)) for unit in measure_units(facts) if unit not in carried]
         out = []
         for plan in plans:
             lead = plan_lead(plan)
@@ -59,7 +65,8 @@ class FollowUp:
                 if share > score:
                     best, score = unit, share
             done = score >= self.threshold
-            out.append(PlanCheck(lead, DONE if done else NOT_SEEN, best if done else "", round(score, 3)))
+            evidence = _shorten(best) if done else ""
+            out.append(PlanCheck(lead, DONE if done else NOT_SEEN, evidence, round(score, 3)))
         return out
 
     def _share(self, lead: str, pairs: set[str]) -> float:
@@ -94,6 +101,10 @@ def summary(checks: list[PlanCheck]) -> str:
     """The 起草提示 line over all plan items."""
     done = sum(c.status == DONE for c in checks)
     return f"落实对照：上年安排 {len(checks)} 项，已落实 {done} 项，未见落实 {len(checks) - done} 项。"
+
+
+def _shorten(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip("，、；：") + "……"
 
 
 def _pairs(text: str) -> set[str]:

@@ -143,7 +143,7 @@ class DraftingService:
         previous = draft.previous
         if previous is None or draft.facts is None or not previous.next_year_plans:
             return draft
-        draft.followup = self.follow_up.check(previous.next_year_plans, draft.facts)
+        draft.followup = self.follow_up.check(previous.next_year_plans, draft.facts, previous)
         notes = [follow_up_summary(draft.followup), *(c.line() for c in draft.followup)]
         draft.warnings = [w for w in draft.warnings if not w.startswith(FOLLOW_UP_PREFIXES)] + notes
         return draft
