@@ -32,6 +32,7 @@ from assistant.core.drafting.docx_fonts import (
 )
 from assistant.core.drafting.draft import SUBHEADING_RE, Draft
 from assistant.core.drafting.figures import STALE_MARK
+from assistant.core.drafting.timebound import CONFIRM_MARK
 
 PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -108,12 +109,13 @@ def _add_runs(paragraph: Any, text: str, font: str, size: float) -> None:
     Chinese-tagged text between any two characters, digits included ("办理1⏎2345", "93⏎%"),
     but keeps a Latin word together.
     """
-    for part in re.split(f"({re.escape(STALE_MARK)}|{FIGURE_RE.pattern})", text):
+    marks = (STALE_MARK, CONFIRM_MARK)
+    for part in re.split(f"({'|'.join(map(re.escape, marks))}|{FIGURE_RE.pattern})", text):
         if not part:
             continue
         run = paragraph.add_run(part)
         set_font(run, font, size)
-        if part == STALE_MARK:
+        if part in marks:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         elif FIGURE_RE.fullmatch(part):
             set_rpr_child(run._r.get_or_add_rPr(), "lang", val="en-US", eastAsia="en-US")

@@ -25,6 +25,7 @@ from assistant.core.drafting.numbers import find_figures
 from assistant.core.drafting.offline import OfflineWriter, annotate_changes
 from assistant.core.drafting.pastwording import PastSearch
 from assistant.core.drafting.phrases import PhraseLibrary, guidance, load_phrases
+from assistant.core.drafting.timebound import load_time_bounds, mark_outdated
 from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.prompts import load_prompt
 
@@ -97,6 +98,7 @@ class Drafter:
         self.writer = OfflineWriter(self.catalogue, template_version, prompts_dir)
         self.structure = self.writer.structure
         self.figures = FigureCheck(self.catalogue, self.structure)
+        self.time_bounds = load_time_bounds(prompts_dir)
         self.phrases = phrases or load_phrases(template_version, prompts_dir)
         self.composer = Composer(self.phrases, embeddings, self.catalogue, past, self.writer)
         self.prompt_name = prompt_name
@@ -189,7 +191,9 @@ class Drafter:
         if previous is not None and measures is not None:
             changes = compare(previous, facts, self.catalogue)
             measures.text = weave_changes(measures.text, changes, self.catalogue)
-        checked = report.stale + report.conflicts + [w.message for w in self.check(draft, facts)]
+        draft, outdated = mark_outdated(draft, facts.year, self.time_bounds)
+        checked = (report.stale + report.conflicts + outdated
+                   + [w.message for w in self.check(draft, facts)])
         draft.warnings += [w for w in report.changes if w not in draft.warnings]
         draft.checked = list(dict.fromkeys(w for w in checked if w not in draft.warnings))
         draft.warnings += draft.checked
