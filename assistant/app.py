@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.reglib import ImportReport, RegulationLibrary
     from assistant.adapters.store import KnowledgeStore
     from assistant.core.answering import AnswerService
     from assistant.core.citations import CitationResolver, CiteResult, LawNames
@@ -283,3 +284,35 @@ def _past_paragraphs(retriever: HybridRetriever):
         ]
 
     return past
+
+
+def open_regulations(settings: Settings) -> RegulationLibrary:
+    """The imported regulation library in the data folder (empty until ``library import``)."""
+    from assistant.adapters.reglib import DB_NAME, RegulationLibrary
+
+    return RegulationLibrary(settings.library_dir / DB_NAME)
+
+
+def import_library(
+    settings: Settings, path: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Import a LawRefBook-format folder into the regulation library.
+
+    Needs no embedding model or Chroma: articles are citable as soon as this returns, and the
+    keyword index over them is rebuilt on the next search.
+    """
+    library = open_regulations(settings)
+    step = None
+    if progress is not None:
+        started: list[bool] = []
+
+        def step(done: int, total: int, name: str) -> None:
+            if not started:
+                progress.start(total, "导入法规库")
+                started.append(True)
+            progress.advance(1)
+
+    try:
+        return library.import_folder(path, step)
+    finally:
+        library.close()

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
 kb_app = typer.Typer(help="管理知识库中的文档。", no_args_is_help=True)
 facts_app = typer.Typer(help="年度事实数据（facts）文件。", no_args_is_help=True)
+library_app = typer.Typer(help="法规库：导入 LawRefBook 格式的行政法规、地方性法规、司法解释和部门规章。",
+                          no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(facts_app, name="facts")
+app.add_typer(library_app, name="library")
 
 console = Console()
 err = Console(stderr=True)
@@ -228,6 +231,71 @@ def kb_remove(
         err.print(f"[red]知识库中没有来源为“{source}”的文档（用 assistant kb list 查看）。[/red]")
         raise typer.Exit(1)
     console.print(f"已删除“{source}”的 {n} 个片段。")
+
+
+@library_app.command("import")
+def library_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="LawRefBook 法规集目录（或其中的 行政法规/、地方性法规/北京/ 等子目录）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """导入法规集：每个文件是一部法规的一个版本；可重复运行，只更新有变化的文件。"""
+    from assistant.app import import_library
+    from assistant.config import load_settings
+
+    if not path.exists():
+        err.print(f"[red]找不到目录：{path}[/red]")
+        raise typer.Exit(2)
+    settings = load_settings(_state(ctx).get("config"))
+    with make_progress(console, err, enabled=not as_json) as progress:
+        report = import_library(settings, path, progress)
+    if as_json:
+        _print_json({**report.__dict__, "files": report.files})
+    else:
+        for message in report.errors:
+            err.print(f"[yellow]{message}[/yellow]")
+        console.print(
+            f"法规库导入完成：新增 {report.added} 个版本，更新 {report.replaced} 个，未变化 {report.unchanged} 个，"
+            f"移除 {report.removed} 个（文件已不在目录中），新写入 {report.articles} 条，"
+            f"失败 {len(report.errors)} 个文件，用时 {report.seconds:.1f} 秒。",
+            highlight=False,
+        )
+    if report.errors and not report.files:
+        raise typer.Exit(1)
+
+
+@library_app.command("list")
+def library_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """按效力层级统计法规库中的法规、版本和条文。"""
+    from assistant.app import open_regulations
+    from assistant.config import load_settings
+
+    library = open_regulations(load_settings(_state(ctx).get("config")))
+    rows: dict[str, list[int]] = {}
+    titles: dict[str, set[str]] = {}
+    for v in library.all_versions():
+        key = f"{v.level}（{v.region}）" if v.region else v.level
+        rows.setdefault(key, [0, 0])
+        rows[key][0] += 1
+        rows[key][1] += v.articles
+        titles.setdefault(key, set()).add(v.title)
+    data = [{"level": k, "regulations": len(titles[k]), "versions": n, "articles": a}
+            for k, (n, a) in sorted(rows.items())]
+    if as_json:
+        _print_json(data)
+        return
+    if not data:
+        console.print("法规库为空：请用 assistant library import <LawRefBook 目录> 导入。")
+        return
+    table = Table(title="法规库")
+    for col in ("效力层级", "法规", "版本", "条文"):
+        table.add_column(col)
+    for row in data:
+        table.add_row(row["level"], str(row["regulations"]), str(row["versions"]), str(row["articles"]))
+    console.print(table)
 
 
 LLM_OPTION = typer.Option("--llm", help="offline | openai | llamacpp（默认取配置）")
