@@ -186,7 +186,9 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     lawlib = LawLibrary(settings.law_db)
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
-    resolver = CitationResolver(lawlib, names, local=articles)
+    resolver = CitationResolver(
+        lawlib, names, local=articles, regulations=open_regulations(settings)
+    )
     retriever = HybridRetriever(
         store,
         settings.retrieval,

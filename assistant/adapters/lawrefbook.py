@@ -180,7 +180,9 @@ def parse_text(text: str, name: str, level: str, below: str = "") -> RegulationF
     lines = [ln.strip() for ln in info.splitlines() if ln.strip()]
     titles = [ln.lstrip("#").strip() for ln in lines if ln.startswith("# ")]
     if not titles or not titles[0]:
-        raise RegulationFileError(f"{name}：没有“# 标题”行，不是 LawRefBook 格式的法规文件，已跳过。")
+        raise RegulationFileError(
+            f"{name}：没有“# 标题”行，不是 LawRefBook 格式的法规文件，已跳过。"
+        )
     doc = RegulationFile(title=re.sub(r"\s+", "", titles[0]), level=level)
     doc.subtitle = titles[1] if len(titles) > 1 else ""
     if level == "地方性法规":
@@ -217,5 +219,7 @@ def read_file(path: Path) -> RegulationFile:
     except UnicodeDecodeError as exc:
         raise RegulationFileError(f"{path.name}：不是 UTF-8 文本，无法读取，已跳过。") from exc
     except OSError as exc:
-        raise RegulationFileError(f"{path.name}：无法读取文件（{exc.strerror or exc}），已跳过。") from exc
+        raise RegulationFileError(
+            f"{path.name}：无法读取文件（{exc.strerror or exc}），已跳过。"
+        ) from exc
     return parse_text(text, path.name, *found)

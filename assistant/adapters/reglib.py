@@ -157,7 +157,9 @@ class RegulationLibrary:
         files = regulation_files(root)
         with self._lock:
             conn = self._connect()
-            known = {r["path"]: r["sha256"] for r in conn.execute("SELECT path, sha256 FROM versions")}
+            known = {
+                r["path"]: r["sha256"] for r in conn.execute("SELECT path, sha256 FROM versions")
+            }
             seen: set[str] = set()
             for i, path in enumerate(files, start=1):
                 if progress is not None:
@@ -176,7 +178,12 @@ class RegulationLibrary:
         return report
 
     def _import_one(
-        self, conn: sqlite3.Connection, path: Path, key: str, old_sha: str | None, report: ImportReport
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        key: str,
+        old_sha: str | None,
+        report: ImportReport,
     ) -> None:
         try:
             sha = _sha256(path.read_bytes())

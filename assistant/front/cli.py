@@ -189,9 +189,10 @@ def cite(
     if as_json:
         _print_json(result.to_json())
     elif result.found:
-        console.print(f"[bold]{result.label()}[/bold]  [dim]{result.chapter or ''} · {result.source}[/dim]")
-        if result.status == "superseded":
-            console.print(f"[yellow]{result.message}[/yellow]")
+        console.print(f"[bold]{result.heading()}[/bold]  [dim]{result.chapter or ''} · {result.source}[/dim]",
+                      highlight=False)
+        if result.message:
+            console.print(f"[yellow]{result.message}[/yellow]", highlight=False)
         console.print(result.full_text if result.text == result.full_text else result.text, highlight=False)
     else:
         console.print(f"[yellow]{result.message}[/yellow]")
