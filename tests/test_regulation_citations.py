@@ -116,3 +116,33 @@ def test_quote_of_this_regulation_inside_a_quoted_regulation(resolver):
         ("优化营商环境条例", 44), ("优化营商环境条例", 45)
     ]
     assert all(c.status == "ok" for c in checks)
+
+
+def test_citation_forms_dataset_gold_exists(regulations: RegulationLibrary):
+    """Every expected article (and 款/项) of citation_forms_v1 exists in the version expected."""
+    import yaml
+
+    from assistant.core.citations import split_paragraphs
+    from assistant.core.citations.parser import _ITEM_LINE
+
+    path = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "citation_forms_v1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data["items"]
+    assert len(items) >= 60 and {i["split"] for i in items} == {"dev", "test"}
+    assert "NEVER tuned on" in path.read_text(encoding="utf-8")
+    lawlib = LawLibrary()
+    for item in items:
+        expect = item["expect"]
+        versions = regulations.versions(expect["law"])
+        if versions:
+            named = [v for v in versions if v.version_date == expect.get("version_date")]
+            article = regulations.find_article((named or versions[-1:])[0], expect["article_no"])
+        else:
+            article = lawlib.find_article(expect["law"], expect["article_no"])
+        assert article is not None, item["id"]
+        paragraphs = split_paragraphs(article.text)
+        paragraph = expect.get("paragraph")
+        assert paragraph is None or paragraph <= len(paragraphs), item["id"]
+        if expect.get("item"):
+            lines = paragraphs[paragraph - 1] if paragraph else max(paragraphs, key=len)
+            assert expect["item"] <= sum(bool(_ITEM_LINE.match(x)) for x in lines), item["id"]
