@@ -10,6 +10,7 @@ counter so indexes built over the articles know when they are stale.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
@@ -107,7 +108,13 @@ def regulation_files(root: Path) -> list[Path]:
     root = Path(root)
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*.md") if p.name not in SKIPPED_NAMES)
+    found = [
+        Path(folder) / name
+        for folder, _, names in os.walk(root, followlinks=True)  # a linked 北京/ counts too
+        for name in names
+        if name.endswith(".md") and name not in SKIPPED_NAMES
+    ]
+    return sorted(found)
 
 
 class RegulationLibrary:

@@ -171,8 +171,13 @@ def search(
     if not hits:
         console.print("未在知识库中找到相关内容。")
         return
+    if any(h.metadata.get("ranking") == "lexical" for h in hits):
+        from assistant.core.retrieval.regulations import LEXICAL_NOTE
+
+        err.print(f"[yellow]提示：{LEXICAL_NOTE}[/yellow]")
     for i, h in enumerate(hits, start=1):
-        console.print(f"[bold][{i}] {h.label}[/bold]  [dim]{h.metadata.get('source')} · {h.score:.4f}[/dim]")
+        level = f"{h.metadata['level']} · " if h.metadata.get("level") else ""
+        console.print(f"[bold][{i}] {h.label}[/bold]  [dim]{level}{h.metadata.get('source')} · {h.score:.4f}[/dim]")
         console.print(h.text[:300] + ("…" if len(h.text) > 300 else ""), highlight=False)
         console.print()
 
