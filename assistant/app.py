@@ -202,7 +202,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         cache_dir=settings.data_dir / "index",
         office_names=settings.answering.office_names,
         tokenizer=tokenizer,
-        regulations=_regulation_index(regulations, settings, tokenizer),
+        regulations=_regulation_index(regulations, settings, tokenizer, names.history),
     )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
@@ -254,11 +254,19 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     )
 
 
-def _regulation_index(regulations: Any, settings: Settings, tokenizer: Any) -> Any:
-    """Keyword index over the regulation library, saved beside it."""
+def _regulation_index(
+    regulations: Any, settings: Settings, tokenizer: Any, history: Any = None
+) -> Any:
+    """Keyword index over the regulation library, saved beside it (repeals known from history)."""
+    from assistant.core.citations import LawHistory
+    from assistant.core.citations.history import add_regulation_history
     from assistant.core.retrieval.regulations import RegulationIndex
 
-    return RegulationIndex(regulations, settings.retrieval, tokenizer, settings.library_dir / "index")
+    if history is None:
+        history = LawHistory.from_resources()
+        add_regulation_history(history, regulations)
+    folder = settings.library_dir / "index"
+    return RegulationIndex(regulations, settings.retrieval, tokenizer, folder, history=history)
 
 
 def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:

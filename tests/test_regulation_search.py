@@ -8,6 +8,7 @@ import pytest
 
 from assistant.adapters.reglib import RegulationLibrary
 from assistant.config import RetrievalSettings
+from assistant.core.citations import LawHistory
 from assistant.core.retrieval.lexical import Tokenizer
 from assistant.core.retrieval.regulations import RegulationIndex, merge_hits
 from assistant.documents import Hit
@@ -37,7 +38,8 @@ def index(collection: Path, tmp_path_factory: pytest.TempPathFactory) -> Regulat
     folder = tmp_path_factory.mktemp("library")
     library = RegulationLibrary(folder / "regulations.db")
     library.import_folder(collection)
-    idx = RegulationIndex(library, RetrievalSettings(), Tokenizer(), folder / "index")
+    history = LawHistory.from_resources()  # 信访条例 → 信访工作条例 from 2022-05-01
+    idx = RegulationIndex(library, RetrievalSettings(), Tokenizer(), folder / "index", history=history)
     # The latest version of each regulation (all of them are in force by now), no older ones.
     assert idx.refresh() == sum(library.versions(t)[-1].articles for t in library.titles())
     return idx
@@ -68,6 +70,22 @@ def test_named_regulation_gets_its_own_ranking(index):
     named = index.search("信访事项办结期限", 5, named=["信访工作条例"])
     assert named[0].metadata["law"] == "信访工作条例"
     assert [h.metadata["law"] for h in plain] != [h.metadata["law"] for h in named]
+
+
+def test_replaced_regulation_is_marked_and_ranked_below_its_successor(index):
+    hits = index.search("信访人对处理意见不服 申请复查 期限", 10)
+    laws = [h.metadata["law"] for h in hits]
+    assert "信访条例" in laws and laws.index("信访工作条例") < laws.index("信访条例")
+    assert {h.metadata["status"] for h in hits if h.metadata["law"] == "信访条例"} == {"superseded"}
+
+
+def test_topic_words_give_implied_regulations_a_ranking(index):
+    plain = index.search("群众来访反映问题多久答复", 10)
+    implied = index.search("群众来访反映问题多久答复", 10, implied=["信访工作条例"])
+    def count(hits):
+        return sum(h.metadata["law"] == "信访工作条例" for h in hits)
+
+    assert count(implied) > count(plain)
 
 
 def test_saved_index_is_reused_by_a_new_process(index):

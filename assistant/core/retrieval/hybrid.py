@@ -173,7 +173,8 @@ class HybridRetriever:
         named = self.names.mentioned(query) if self.names else []
         if where.get("law"):
             named = [where["law"]] if isinstance(where["law"], str) else list(where["law"])
-        found = self.regulations.search(query, k, named)
+        implied = self.names.implied(query) if self.names and not where.get("law") else []
+        found = self.regulations.search(query, k, named, implied)
         if where.get("law"):
             found = [h for h in found if h.metadata.get("law") in named]
         if not found:

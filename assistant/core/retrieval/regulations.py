@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.core.retrieval.fusion import rrf, squash
+from assistant.core.retrieval.fusion import SUPERSEDED_PENALTY, rrf, squash
 from assistant.core.retrieval.lexical import BigramQuery, BM25Index, char_bigrams
 from assistant.core.retrieval.persist import load_snapshot, save_snapshot, saved_fingerprint
 from assistant.core.retrieval.snapshot import Snapshot, top_positions
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from assistant.adapters.reglib import RegulationLibrary, RegulationVersion
     from assistant.adapters.store import StoredChunk
     from assistant.config import RetrievalSettings
+    from assistant.core.citations import LawHistory
 
 LEXICAL_NOTE = "法规库条文目前按关键词排序（尚未计算向量），排序可能不如知识库内容准确。"
 LIBRARY_SOURCE = "法规库"
@@ -49,12 +50,20 @@ def in_force(versions: Sequence[RegulationVersion], today: str) -> list[Regulati
     return chosen
 
 
-def article_chunks(library: RegulationLibrary, today: str) -> list[StoredChunk]:
-    """Articles of the versions in force as chunks with the knowledge base's metadata keys."""
+def article_chunks(
+    library: RegulationLibrary, today: str, repealed: Callable[[str], bool] = lambda _: False
+) -> list[StoredChunk]:
+    """Articles of the versions in force as chunks with the knowledge base's metadata keys.
+
+    ``repealed(title)``: whether a regulation was repealed or replaced by ``today`` (its
+    articles are kept, marked ``superseded``, and ranked lower).
+    """
     from assistant.adapters.store import StoredChunk
 
     chunks = []
-    for article in library.iter_articles(in_force(library.all_versions(), today)):
+    versions = in_force(library.all_versions(), today)
+    gone = {v.title for v in versions if repealed(v.title)}
+    for article in library.iter_articles(versions):
         v = article.version
         meta: dict[str, Any] = {
             "doc_type": "regulation",
@@ -67,7 +76,7 @@ def article_chunks(library: RegulationLibrary, today: str) -> list[StoredChunk]:
             "region": v.region,
             "version_date": v.version_date,
             "effective": v.effective,
-            "status": "current",
+            "status": "superseded" if v.title in gone else "current",
             "origin": "library",
             "source": f"{LIBRARY_SOURCE}/{v.path}",
             "ranking": "lexical",
@@ -85,8 +94,13 @@ class RegulationIndex:
         settings: RetrievalSettings,
         tokenizer: Callable[[str], list[str]],
         cache_dir: Path | None = None,
+        history: LawHistory | None = None,
     ):
+        """Args:
+        history: Repeals and replacements (信访条例 → 信访工作条例): such regulations rank lower.
+        """
         self.library = library
+        self.history = history
         self.settings = settings
         self.tokenizer = tokenizer
         self.cache_dir = cache_dir
@@ -106,7 +120,10 @@ class RegulationIndex:
     def refresh(self) -> int:
         """Build (and save) the index for the library as it is now; returns the articles indexed."""
         generation = self.library.generation()
-        chunks = article_chunks(self.library, date.today().isoformat())
+        today = date.today().isoformat()
+        history = self.history
+        repealed = (lambda t: history.lookup(t, today) is not None) if history else (lambda _: False)
+        chunks = article_chunks(self.library, today, repealed)
         snapshot = Snapshot(
             BM25Index(chunks, self.tokenizer),
             BM25Index(chunks, char_bigrams, BigramQuery(self.tokenizer)),
@@ -139,8 +156,15 @@ class RegulationIndex:
         """Whether anything has been imported."""
         return self.library.generation() > 0
 
-    def search(self, query: str, k: int, named: Collection[str] = ()) -> list[Hit]:
-        """Top-k articles by fused word and bigram BM25; ``named`` laws get their own ranking."""
+    def search(
+        self, query: str, k: int, named: Collection[str] = (), implied: Collection[str] = ()
+    ) -> list[Hit]:
+        """Top-k articles by fused word and bigram BM25.
+
+        ``named`` laws (the query names them) and ``implied`` ones (a topic word points to them)
+        get rankings of their own, weighted like the knowledge base's (``law_boost``,
+        ``topic_boost``); repealed regulations lose :data:`SUPERSEDED_PENALTY` of their score.
+        """
         snap = self._current()
         if snap is None or not snap.chunks or not query.strip():
             return []
@@ -151,12 +175,21 @@ class RegulationIndex:
             "bigrams": top_positions(bigrams, n, bigrams > 0).tolist(),
         }
         weights = {"words": self.settings.bm25_weight, "bigrams": self.settings.bigram_weight}
-        scope = snap.words.mask({"law": list(named)}) if named else None
-        if scope is not None and scope.any():
+        for prefix, laws, boost in (
+            ("law_", named, self.settings.law_boost),
+            ("topic_", [n for n in implied if n not in named], self.settings.topic_boost),
+        ):
+            scope = snap.words.mask({"law": list(laws)}) if laws else None
+            if scope is None or not scope.any():
+                continue
             for name, scores in (("words", words), ("bigrams", bigrams)):
-                rankings["law_" + name] = top_positions(scores, n, scope & (scores > 0)).tolist()
-                weights["law_" + name] = self.settings.law_boost * weights[name]
-        fused = sorted(rrf(rankings, weights, self.settings.rrf_k).items(), key=lambda x: -x[1])
+                rankings[prefix + name] = top_positions(scores, n, scope & (scores > 0)).tolist()
+                weights[prefix + name] = boost * weights[name]
+        fused = rrf(rankings, weights, self.settings.rrf_k)
+        for pos in fused:
+            if snap.table.superseded[pos]:
+                fused[pos] *= SUPERSEDED_PENALTY
+        fused = sorted(fused.items(), key=lambda x: -x[1])
         hits = []
         for pos, score in fused[:k]:
             chunk = snap.chunks[pos]
