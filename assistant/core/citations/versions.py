@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.bigrams import char_bigrams
 from assistant.core.citations.library import LawVersion, LibraryArticle, version_at
 
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ def text_change(old: str, new: str) -> str:
 
 
 def _weights(text: str, df: Counter[str], n: int) -> dict[str, float]:
-    from assistant.core.retrieval.lexical import char_bigrams
-
     counts = Counter(char_bigrams(text))
     vec = {b: (1 + math.log(c)) * math.log(1 + n / (1 + df.get(b, 0))) for b, c in counts.items()}
     norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
@@ -102,8 +101,6 @@ def successor_article(
     successor often merges several old articles into one). None below
     :data:`MIN_RELATED_SIMILARITY`.
     """
-    from assistant.core.retrieval.lexical import char_bigrams
-
     units = [(a, p) for a in library.articles(successor) for p in a.text.split("\n") if len(p) > 8]
     df = Counter(b for _, p in units for b in set(char_bigrams(p)))
     query = _weights(old_text, df, len(units))
