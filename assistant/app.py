@@ -73,6 +73,15 @@ class Assistant:
         self.refresh()
         return report
 
+    def import_library(self, path: Path | str, progress: Progress | None = None) -> ImportReport:
+        """Import a LawRefBook-format folder into the regulation library (cite, verify, search)."""
+        report = import_library(self.settings, Path(path), progress)
+        if self.resolver.regulations is not None:
+            self.resolver.refresh()
+            for title in self.resolver.regulations.titles():
+                self.names.add(title)
+        return report
+
     def init_knowledge(
         self, laws: str | None = "all", progress: Progress | None = None
     ) -> list[IngestReport]:

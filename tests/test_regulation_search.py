@@ -136,3 +136,27 @@ def test_hybrid_search_merges_library_hits_and_respects_filters(index, fake_sett
     assert all(h.metadata["doc_type"] == "report" for h in reports)
     named = retriever.search("北京市接诉即办工作条例 诉求工单", k=3)
     assert named[0].metadata["law"] == "北京市接诉即办工作条例"
+
+
+def test_assistant_imports_from_the_knowledge_page_then_cites_and_searches(
+    lawrefbook: Path, fake_settings
+):
+    from assistant.app import build_assistant
+    from assistant.front.ui.knowledge import import_regulations
+
+    asst = build_assistant(fake_settings)
+    try:
+        assert not asst.cite("北京市接诉即办条例第十条").found  # nothing imported yet
+        missing = import_regulations(asst, "/nowhere/Laws", progress=lambda *a, **k: None)
+        assert "找不到目录" in missing
+        message = import_regulations(
+            asst, str(lawrefbook / "地方性法规" / "北京"), progress=lambda *a, **k: None
+        )
+        assert "新增 187 个版本" in message and "失败 0 个文件" in message
+        result = asst.cite("北京市接诉即办条例第十条")
+        assert result.found and result.level == "地方性法规（北京）"
+        hits = asst.search("接诉即办 诉求工单 派单", k=3)
+        assert hits[0].metadata["law"] == "北京市接诉即办工作条例"
+        assert hits[0].metadata["ranking"] == "lexical"
+    finally:
+        asst.close()

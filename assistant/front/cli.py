@@ -224,6 +224,16 @@ def kb_list(
         table.add_row(d.source, j["doc_type_label"], d.title, str(d.year or "-"), str(d.chunks),
                       j["status_label"], d.path or "-", style=style)
     console.print(table)
+    library = get_assistant(ctx).resolver.regulations
+    versions = library.all_versions() if library is not None else []
+    if versions:
+        console.print(
+            f"法规库：{len({v.title for v in versions})} 部法规、{len(versions)} 个版本、"
+            f"{sum(v.articles for v in versions)} 条（按关键词检索，尚未计算向量；详见 assistant library list）",
+            highlight=False,
+        )
+    else:
+        console.print("法规库：未导入（assistant library import <LawRefBook 目录>）", highlight=False)
 
 
 @kb_app.command("remove")
