@@ -329,6 +329,12 @@ def _print_answer(answer: Any, as_json: bool) -> None:
 def _print_sources(answer: Any) -> None:
     if not answer.sources:
         return
+    from assistant.core.citations import REGLIB_SOURCE
+
+    if any(str(src.get("source") or "").startswith(REGLIB_SOURCE + "/") for src in answer.sources):
+        from assistant.core.retrieval.regulations import LEXICAL_NOTE
+
+        err.print(f"[yellow]提示：{LEXICAL_NOTE}[/yellow]")
     console.print("\n[bold]出处[/bold]")
     for src in answer.sources:
         page = f" 第{src['page']}页" if src.get("page") else ""
