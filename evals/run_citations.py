@@ -72,17 +72,24 @@ def check(resolver, item: dict) -> tuple[bool, str]:
     return ok, got
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the eval; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def lawrefbook_args(argv: list[str] | None, description: str) -> argparse.Namespace | None:
+    """``--lawrefbook`` and ``--show-misses``; None (after a Chinese message) when the folder is absent."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--lawrefbook", type=Path, default=default_lawrefbook())
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)
     if not args.lawrefbook.is_dir():
         print(f"缺少 LawRefBook 法规集：{args.lawrefbook}", file=sys.stderr)
+        return None
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the eval; returns the exit code."""
+    args = lawrefbook_args(argv, __doc__.splitlines()[0])
+    if args is None:
         return 2
-    items = load_yamlset(DATASET)["items"]
-    rows = []
+    items, rows = load_yamlset(DATASET)["items"], []
     with tempfile.TemporaryDirectory() as tmp:
         resolver = build_resolver(args.lawrefbook, Path(tmp))
         for item in items:

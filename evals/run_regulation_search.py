@@ -15,7 +15,6 @@ run fails only below the regression floors :data:`GATES`, a little under the mea
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evals.floor import PlainBM25  # noqa: E402
 from evals.kb import load_yamlset, write_results  # noqa: E402
-from evals.run_citations import default_lawrefbook  # noqa: E402
+from evals.run_citations import lawrefbook_args  # noqa: E402
 
 TARGETS = {"hit@1": 0.80, "hit@5": 0.95}  # issue 16, on test: printed, not yet reached
 GATES = {"hit@1": 0.53, "hit@5": 0.84}  # regression floors on test
@@ -62,15 +61,10 @@ def rank_of(hits, gold: list[dict]) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the eval; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lawrefbook", type=Path, default=default_lawrefbook())
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args(argv)
-    if not args.lawrefbook.is_dir():
-        print(f"缺少 LawRefBook 法规集：{args.lawrefbook}", file=sys.stderr)
+    args = lawrefbook_args(argv, __doc__.splitlines()[0])
+    if args is None:
         return 2
-    items = load_yamlset(DATASET)["items"]
-    rows = []
+    items, rows = load_yamlset(DATASET)["items"], []
     with tempfile.TemporaryDirectory() as tmp:
         index, names = build_index(args.lawrefbook, Path(tmp))
         floor = PlainBM25(index._current().chunks)
