@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.adapters.lawlib import LawLibrary
+    from assistant.adapters.reglib import ImportReport, RegulationLibrary
     from assistant.adapters.store import KnowledgeStore
     from assistant.core.answering import AnswerService
     from assistant.core.citations import CitationResolver, CiteResult, LawNames
@@ -84,6 +85,15 @@ class Assistant:
         """
         report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
         self._refresh_with(progress)
+        return report
+
+    def import_library(self, path: Path | str, progress: Progress | None = None) -> ImportReport:
+        """Import a LawRefBook-format folder into the regulation library (cite, verify, search)."""
+        report = import_library(self.settings, Path(path), progress)
+        if self.resolver.regulations is not None:
+            self.resolver.refresh()
+            for title in self.resolver.regulations.titles():
+                self.names.add(title)
         return report
 
     def init_knowledge(
@@ -221,6 +231,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.core.drafting.service import DraftingService
     from assistant.core.ingest.pipeline import Ingestor
     from assistant.core.retrieval import HybridRetriever
+    from assistant.core.retrieval.lexical import Tokenizer
 
     settings = settings or load_settings()
     if llm_backend:
@@ -231,8 +242,12 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     store = make_store(settings, embeddings)
     lawlib = LawLibrary(settings.law_db)
     articles = KnowledgeArticles(store)
-    names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
-    resolver = CitationResolver(lawlib, names, local=articles)
+    regulations = open_regulations(settings)
+    names = LawNames.from_resources(
+        [*lawlib.law_names(), *articles.law_names(), *regulations.titles()]
+    )
+    resolver = CitationResolver(lawlib, names, local=articles, regulations=regulations)
+    tokenizer = Tokenizer()
     retriever = HybridRetriever(
         store,
         settings.retrieval,
@@ -242,6 +257,8 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         rerank_top_n=settings.rerank.top_n,
         cache_dir=settings.data_dir / "index",
         office_names=settings.answering.office_names,
+        tokenizer=tokenizer,
+        regulations=_regulation_index(regulations, settings, tokenizer, names.history),
     )
     closers: list[Any] = []
     llm = make_chat_model(settings.llm)
@@ -293,6 +310,21 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     )
 
 
+def _regulation_index(
+    regulations: Any, settings: Settings, tokenizer: Any, history: Any = None
+) -> Any:
+    """Keyword index over the regulation library, saved beside it (repeals known from history)."""
+    from assistant.core.citations import LawHistory
+    from assistant.core.citations.history import add_regulation_history
+    from assistant.core.retrieval.regulations import RegulationIndex
+
+    if history is None:
+        history = LawHistory.from_resources()
+        add_regulation_history(history, regulations)
+    folder = settings.library_dir / "index"
+    return RegulationIndex(regulations, settings.retrieval, tokenizer, folder, history=history)
+
+
 def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:
     """The laws the office works with (its law profile): a ranking prior; none if unknown."""
     try:
@@ -330,3 +362,45 @@ def _past_paragraphs(retriever: HybridRetriever):
         ]
 
     return past
+
+
+def open_regulations(settings: Settings) -> RegulationLibrary:
+    """The imported regulation library in the data folder (empty until ``library import``)."""
+    from assistant.adapters.reglib import DB_NAME, RegulationLibrary
+
+    return RegulationLibrary(settings.library_dir / DB_NAME)
+
+
+def import_library(
+    settings: Settings, path: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Import a LawRefBook-format folder into the regulation library and index it for search.
+
+    Needs no embedding model or Chroma: articles are citable and searchable by keywords as soon
+    as this returns (about half a minute for the whole collection on two cores).
+    """
+    from assistant.core.retrieval.lexical import Tokenizer
+
+    library = open_regulations(settings)
+    step = None
+    if progress is not None:
+        started: list[bool] = []
+
+        def step(done: int, total: int, name: str) -> None:
+            if not started:
+                progress.start(total, "导入法规库")
+                started.append(True)
+            progress.advance(1)
+
+    try:
+        report = library.import_folder(path, step)
+        index = _regulation_index(library, settings, Tokenizer())
+        if report.added or report.replaced or report.removed or not index.saved():
+            if progress is not None:
+                progress.start(1, "建立法规库关键词索引")
+            index.refresh()
+            if progress is not None:
+                progress.advance(1)
+        return report
+    finally:
+        library.close()

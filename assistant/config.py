@@ -271,6 +271,11 @@ class Settings(BaseSettings):
         return min(self.ui.max_upload_mb, self.ingest.max_file_mb)
 
     @property
+    def library_dir(self) -> Path:
+        """Folder of the imported regulation library (SQLite) and its keyword index."""
+        return self.data_dir / "library"
+
+    @property
     def uploads_dir(self) -> Path:
         """Folder where uploaded files are kept."""
         return self.data_dir / "uploads"

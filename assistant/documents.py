@@ -20,6 +20,8 @@ Chroma only stores flat scalar metadata, so every chunk carries these keys (abse
 - ``chunk_index``: position within the document
 - ``chunks_total``: chunks of the whole document version (fewer stored = interrupted ingest)
 - ``source_path``: absolute path of the ingested file (files only)
+- ``level``: 法律 / 行政法规 / 地方性法规 / 司法解释 / 部门规章 (regulation library articles)
+- ``ranking``: ``lexical`` for regulation-library hits ranked by keywords only (no vectors yet)
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ STATUS_LABELS = {
     "removing": "正在删除",
 }
 LAWLIB_PREFIX = "法律库/"
+# Hits and documents from the imported regulation library (LawRefBook), not from Chroma.
+REGLIB_SOURCE = "法规库"
+LEXICAL_NOTE = "法规库条文目前按关键词排序（尚未计算向量），排序可能不如知识库内容准确。"
 
 
 def content_hash(data: bytes | str, length: int = 16) -> str:
@@ -78,6 +83,8 @@ class Hit:
             "page": m.get("page"),
             "year": m.get("year"),
             "status": m.get("status", "current"),
+            "level": m.get("level"),
+            "ranking": m.get("ranking"),
             "label": self.label,
             "text": self.text,
             "score": round(float(self.score), 6),

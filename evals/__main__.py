@@ -2,10 +2,12 @@
 
   python -m evals retrieval   # hit@k / MRR on dev, test and STARD-test (gates on test floors)
   python -m evals qa          # answers: keys per category (gates on test)
-  python -m evals drafting    # drafts: structure, figures, clauses (gates on test cases)
+  python -m evals drafting    # drafts: structure, figures, clauses, 落实对照 (gates on test cases)
+  python -m evals citations   # citation forms as staff write them, against the regulation library
+  python -m evals regulations # staff questions answered by a 行政法规 or 北京 regulation
   python -m evals benchmark   # speed and memory, as ratios against a bare interpreter start
   python -m evals ocr         # OCR character accuracy on the scanned report
-  python -m evals all         # retrieval, qa, drafting, then the benchmark (not gated)
+  python -m evals all         # every gated eval above, then the benchmark (not gated)
 
 Each runner exits non-zero when its dataset's gates fail; ``all`` fails when any gated one does.
 """
@@ -19,10 +21,12 @@ RUNNERS = {
     "retrieval": "evals.run_retrieval",
     "qa": "evals.run_qa",
     "drafting": "evals.run_drafting",
+    "citations": "evals.run_citations",
+    "regulations": "evals.run_regulation_search",
     "benchmark": "evals.benchmark",
     "ocr": "evals.ocr_accuracy",
 }
-GATED = ("retrieval", "qa", "drafting")
+GATED = ("retrieval", "qa", "drafting", "citations", "regulations")
 
 
 def run(name: str, argv: list[str]) -> int:

@@ -19,6 +19,11 @@ CORPUS = SHARED / "corpus"
 REPORT_TXT = CORPUS / "reports" / "2021年东城区人防办法治政府建设年度情况报告.txt"
 REPORT_PDF = CORPUS / "pdf" / "2021年东城区人防办法治政府建设年度情况报告.pdf"
 REGULATIONS = CORPUS / "regulations"
+# The public LawRefBook collection; a worktree (wt/<name>) sits one level deeper than main.
+LAWREFBOOK = next(
+    (p / "lawrefbook" for p in (SHARED, REPO.parent.parent / "shared") if (p / "lawrefbook").is_dir()),
+    SHARED / "lawrefbook",
+)
 
 _real_connect = socket.socket.connect
 
@@ -58,6 +63,14 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("缺少 ../shared/corpus")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def lawrefbook() -> Path:
+    """The shared LawRefBook collection (skips with a clear message when absent)."""
+    if not LAWREFBOOK.is_dir():
+        pytest.skip(f"缺少 LawRefBook 法规集（{LAWREFBOOK}）：git clone 公开的 LawRefBook/Laws 到该处")
+    return LAWREFBOOK
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_the_layer_folders_exist():
     for folder in ("adapters", "core", "front"):
         assert (PACKAGE / folder / "__init__.py").is_file(), folder
     kernel = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "app"}
-    assert kernel <= {"config", "prompts", "documents", "numerals", "messages", "resources"}, kernel
+    assert kernel <= {"config", "prompts", "documents", "numerals", "bigrams", "messages"}, kernel
 
 
 def test_no_module_imports_upward():
@@ -146,7 +146,7 @@ def test_packaged_data_has_one_loader():
     """Rule tables, prompts and model files are read through assistant/prompts.py only."""
     import re
 
-    ways = re.compile(r"importlib\.resources|(?<![\w.])files\(|Path\(__file__\)")
+    ways = re.compile(r"importlib\.resources|(?<![\w.])(?<!def )files\(|Path\(__file__\)")
     others = [
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")

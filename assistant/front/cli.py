@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
 kb_app = typer.Typer(help="管理知识库中的文档。", no_args_is_help=True)
 facts_app = typer.Typer(help="年度事实数据（facts）文件。", no_args_is_help=True)
+library_app = typer.Typer(help="法规库：导入 LawRefBook 格式的行政法规、地方性法规、司法解释和部门规章。",
+                          no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(facts_app, name="facts")
+app.add_typer(library_app, name="library")
 
 console = Console()
 err = Console(stderr=True)
@@ -168,8 +171,13 @@ def search(
     if not hits:
         console.print("未在知识库中找到相关内容。")
         return
+    if any(h.metadata.get("ranking") == "lexical" for h in hits):
+        from assistant.documents import LEXICAL_NOTE
+
+        err.print(f"[yellow]提示：{LEXICAL_NOTE}[/yellow]")
     for i, h in enumerate(hits, start=1):
-        console.print(f"[bold][{i}] {h.label}[/bold]  [dim]{h.metadata.get('source')} · {h.score:.4f}[/dim]")
+        level = f"{h.metadata['level']} · " if h.metadata.get("level") else ""
+        console.print(f"[bold][{i}] {h.label}[/bold]  [dim]{level}{h.metadata.get('source')} · {h.score:.4f}[/dim]")
         console.print(h.text[:300] + ("…" if len(h.text) > 300 else ""), highlight=False)
         console.print()
 
@@ -186,9 +194,10 @@ def cite(
     if as_json:
         _print_json(result.to_json())
     elif result.found:
-        console.print(f"[bold]{result.label()}[/bold]  [dim]{result.chapter or ''} · {result.source}[/dim]")
-        if result.status == "superseded":
-            console.print(f"[yellow]{result.message}[/yellow]")
+        console.print(f"[bold]{result.heading()}[/bold]  [dim]{result.chapter or ''} · {result.source}[/dim]",
+                      highlight=False)
+        if result.message:
+            console.print(f"[yellow]{result.message}[/yellow]", highlight=False)
         console.print(result.full_text if result.text == result.full_text else result.text, highlight=False)
     else:
         console.print(f"[yellow]{result.message}[/yellow]")
@@ -215,6 +224,16 @@ def kb_list(
         table.add_row(d.source, j["doc_type_label"], d.title, str(d.year or "-"), str(d.chunks),
                       j["status_label"], d.path or "-", style=style)
     console.print(table)
+    library = get_assistant(ctx).resolver.regulations
+    versions = library.all_versions() if library is not None else []
+    if versions:
+        console.print(
+            f"法规库：{len({v.title for v in versions})} 部法规、{len(versions)} 个版本、"
+            f"{sum(v.articles for v in versions)} 条（按关键词检索，尚未计算向量；详见 assistant library list）",
+            highlight=False,
+        )
+    else:
+        console.print("法规库：未导入（assistant library import <LawRefBook 目录>）", highlight=False)
 
 
 @kb_app.command("remove")
@@ -228,6 +247,71 @@ def kb_remove(
         err.print(f"[red]知识库中没有来源为“{source}”的文档（用 assistant kb list 查看）。[/red]")
         raise typer.Exit(1)
     console.print(f"已删除“{source}”的 {n} 个片段。")
+
+
+@library_app.command("import")
+def library_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="LawRefBook 法规集目录（或其中的 行政法规/、地方性法规/北京/ 等子目录）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """导入法规集：每个文件是一部法规的一个版本；可重复运行，只更新有变化的文件。"""
+    from assistant.app import import_library
+    from assistant.config import load_settings
+
+    if not path.exists():
+        err.print(f"[red]找不到目录：{path}[/red]")
+        raise typer.Exit(2)
+    settings = load_settings(_state(ctx).get("config"))
+    with make_progress(console, err, enabled=not as_json) as progress:
+        report = import_library(settings, path, progress)
+    if as_json:
+        _print_json({**report.__dict__, "files": report.files})
+    else:
+        for message in report.errors:
+            err.print(f"[yellow]{message}[/yellow]")
+        console.print(
+            f"法规库导入完成：新增 {report.added} 个版本，更新 {report.replaced} 个，未变化 {report.unchanged} 个，"
+            f"移除 {report.removed} 个（文件已不在目录中），新写入 {report.articles} 条，"
+            f"失败 {len(report.errors)} 个文件，用时 {report.seconds:.1f} 秒。",
+            highlight=False,
+        )
+    if report.errors and not report.files:
+        raise typer.Exit(1)
+
+
+@library_app.command("list")
+def library_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """按效力层级统计法规库中的法规、版本和条文。"""
+    from assistant.app import open_regulations
+    from assistant.config import load_settings
+
+    library = open_regulations(load_settings(_state(ctx).get("config")))
+    rows: dict[str, list[int]] = {}
+    titles: dict[str, set[str]] = {}
+    for v in library.all_versions():
+        key = f"{v.level}（{v.region}）" if v.region else v.level
+        rows.setdefault(key, [0, 0])
+        rows[key][0] += 1
+        rows[key][1] += v.articles
+        titles.setdefault(key, set()).add(v.title)
+    data = [{"level": k, "regulations": len(titles[k]), "versions": n, "articles": a}
+            for k, (n, a) in sorted(rows.items())]
+    if as_json:
+        _print_json(data)
+        return
+    if not data:
+        console.print("法规库为空：请用 assistant library import <LawRefBook 目录> 导入。")
+        return
+    table = Table(title="法规库")
+    for col in ("效力层级", "法规", "版本", "条文"):
+        table.add_column(col)
+    for row in data:
+        table.add_row(row["level"], str(row["regulations"]), str(row["versions"]), str(row["articles"]))
+    console.print(table)
 
 
 LLM_OPTION = typer.Option("--llm", help="offline | openai | llamacpp（默认取配置）")
@@ -245,6 +329,12 @@ def _print_answer(answer: Any, as_json: bool) -> None:
 def _print_sources(answer: Any) -> None:
     if not answer.sources:
         return
+    from assistant.documents import REGLIB_SOURCE
+
+    if any(str(src.get("source") or "").startswith(REGLIB_SOURCE + "/") for src in answer.sources):
+        from assistant.documents import LEXICAL_NOTE
+
+        err.print(f"[yellow]提示：{LEXICAL_NOTE}[/yellow]")
     console.print("\n[bold]出处[/bold]")
     for src in answer.sources:
         page = f" 第{src['page']}页" if src.get("page") else ""

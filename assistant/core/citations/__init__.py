@@ -1,6 +1,15 @@
-"""Citations: law names, finding citations in text, looking articles up, verifying, repeal history."""
+"""Citations: law names, the library of laws and regulations (with versions), finding citations
+in text, looking articles up, verifying, repeal history."""
 
 from assistant.core.citations.history import LawHistory, Supersession
+from assistant.core.citations.library import (
+    LAWLIB_SOURCE,
+    REGLIB_SOURCE,
+    ArticleLibrary,
+    LawVersion,
+    Library,
+    LibraryArticle,
+)
 from assistant.core.citations.names import LawNames
 from assistant.core.citations.parser import (
     Citation,
@@ -11,7 +20,6 @@ from assistant.core.citations.parser import (
     split_paragraphs,
 )
 from assistant.core.citations.resolver import (
-    LAWLIB_SOURCE,
     ArticleSource,
     CitationResolver,
     CiteResult,
@@ -20,6 +28,8 @@ from assistant.core.citations.verifier import CheckStatus, CitationCheck
 
 __all__ = [
     "LAWLIB_SOURCE",
+    "REGLIB_SOURCE",
+    "ArticleLibrary",
     "ArticleSource",
     "CheckStatus",
     "Citation",
@@ -29,6 +39,9 @@ __all__ = [
     "CiteResult",
     "LawHistory",
     "LawNames",
+    "LawVersion",
+    "Library",
+    "LibraryArticle",
     "Supersession",
     "citation_label",
     "quote_matches",

@@ -165,6 +165,7 @@ class LawHistory:
 
 
 LAWLIB_ORIGIN = "法律库"
+REGLIB_ORIGIN = "法规库"
 
 
 def add_library_history(history: LawHistory, lawlib: Any) -> None:
@@ -182,3 +183,9 @@ def add_local_history(history: LawHistory, local: Any, laws: Iterable[str]) -> N
         last = local.find_article(law, numbers[-1]) if numbers else None
         if last:
             history.add_repeals(law, last.get("text") or "", str(last.get("version_date") or ""), law)
+
+
+def add_regulation_history(history: LawHistory, regulations: Any) -> None:
+    """Repeal clauses of the imported regulation library (``regulations`` is a RegulationLibrary)."""
+    for version, text in regulations.last_articles():
+        history.add_repeals(version.title, text, version.effective, REGLIB_ORIGIN)

@@ -36,6 +36,12 @@ _FILLER = re.compile(
     r"是什么|是怎么|怎么|如何|什么|哪些|有哪些|具体|规定|内容|原文|全文|条文|的|了|吗|呢|请|"
     r"查询|查找|查一下|查|找|一下|看看|给出|显示|说|讲|是"
 )
+# A parenthesised note between a title and its article: 》（2019年修订）第… / 》(国务院令第711号)第…
+_NOTE_BEFORE = re.compile(r"》\s*[（(](?P<note>[^（）()《》]{2,30})[）)]\s*$")
+_NOTE = re.compile(r"\d{4}|令第\s*\d+\s*号")
+_NAME_NOTE = re.compile(r"[（(](?P<note>[^（）()]*\d{4}[^（）()]*)[）)]$")
+# (name as written, full name or None, start, version note or None)
+_Found = tuple[str, str | None, int, str | None]
 _ITEM_LINE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
 _ELLIPSIS = re.compile(r"……|…|\.{3,}|⋯+")
@@ -55,6 +61,7 @@ class Citation:
     end: int
     quote: str | None
     sub: int = 0  # 第十条之一 -> 1
+    edition: str | None = None  # version written with the title: 2019-10-22, 2024年修订, 国务院令第711号
 
     @property
     def article(self) -> str:
@@ -128,6 +135,12 @@ def select_part(text: str, c: Citation) -> tuple[str, str | None]:
     return items[c.item - 1], None
 
 
+def _edition(written: str, note: str | None) -> str | None:
+    """The version note of a citation: beside the title, or inside the name as written."""
+    m = _NAME_NOTE.search(written)
+    return note or (m["note"] if m is not None else None)
+
+
 def _plain(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text))
 
@@ -169,6 +182,7 @@ class CitationParser:
             except ValueError:
                 continue
             quote = _QUOTE.match(text, m.end())
+            edition = _edition(law[0], law[3])
             cites.append(
                 Citation(
                     raw=text[law[2] : m.end()],
@@ -181,6 +195,7 @@ class CitationParser:
                     end=m.end(),
                     quote=quote["q"] if quote else None,
                     sub=numbers[1] or 0,
+                    edition=edition,
                 )
             )
         return cites
@@ -197,29 +212,37 @@ class CitationParser:
 
     def _law_before(
         self, text: str, pos: int, cites: list[Citation], loose: bool
-    ) -> tuple[str, str | None, int] | None:
-        """(name as written, full name or None, start) of the law a 第X条 at ``pos`` belongs to."""
+    ) -> _Found | None:
+        """(name as written, full name or None, start, version note) of the law a 第X条 at ``pos`` belongs to."""
         j = pos
         while j > 0 and text[j - 1] in " \t\u3000":
             j -= 1
+        note = _NOTE_BEFORE.search(text, max(0, j - 40), j)
+        if note is not None and _NOTE.search(note["note"]):
+            # 《政府信息公开条例》（国务院令第711号）第三十三条: the note names the version.
+            k = note.start()  # the 》
+            opening = _open_bracket(text, k)
+            if opening is not None:
+                written = text[opening + 1 : k]
+                return written, self.names.canonical(written), opening, note["note"]
         if j > 0 and text[j - 1] == "》":
             opening = _open_bracket(text, j - 1)
             if opening is not None:
                 written = text[opening + 1 : j - 1]
-                return written, self.names.canonical(written), opening
+                return written, self.names.canonical(written), opening, None
         hit = self.names.match_before(text, j)
         if hit is not None:
-            return text[hit[1] : j], hit[0], hit[1]
+            return text[hit[1] : j], hit[0], hit[1], None
         if cites:
             prev = cites[-1]
             anaphor = _ANAPHOR.search(text, max(0, j - 4), j)
             if anaphor:
-                return anaphor[0], prev.law, anaphor.start()
+                return anaphor[0], prev.law, anaphor.start(), None
             if _LIST_SEP.fullmatch(text, prev.end, pos) or prev.end == pos:
-                return prev.law_query, prev.law, pos
+                return prev.law_query, prev.law, pos, None
         return self._unknown_before(text, j, loose)
 
-    def _unknown_before(self, text: str, j: int, loose: bool) -> tuple[str, str | None, int] | None:
+    def _unknown_before(self, text: str, j: int, loose: bool) -> _Found | None:
         run = _RUN.search(text, max(0, j - 40), j)
         if run is None:
             return None
@@ -229,4 +252,4 @@ class CitationParser:
         canonical = self.names.canonical(name)
         if not loose and canonical is None and (len(name) < 3 or not _LAW_SUFFIX.search(name)):
             return None
-        return name, canonical, j - len(name)
+        return name, canonical, j - len(name), None

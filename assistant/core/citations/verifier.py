@@ -12,7 +12,13 @@ if TYPE_CHECKING:
     from assistant.core.citations.resolver import CitationResolver
 
 CheckStatus = Literal[
-    "ok", "article_missing", "law_unknown", "superseded", "quote_mismatch", "unverifiable"
+    "ok",
+    "article_missing",
+    "law_unknown",
+    "superseded",
+    "quote_mismatch",
+    "outdated",  # the quote is another version's wording of the article
+    "unverifiable",
 ]
 
 
@@ -53,6 +59,9 @@ def check_citation(resolver: CitationResolver, c: Citation, as_of: AsOf = None) 
             return CitationCheck(c, "law_unknown", result.message)
         return CitationCheck(c, "article_missing", result.message, result.replaced_by)
     if c.quote and not quote_matches(c.quote, result.full_text):
+        other = resolver.version_quoted(c, result)
+        if other is not None:
+            return CitationCheck(c, "outdated", other, result.replaced_by, result.full_text)
         message = f"引文与{label}原文不一致。原文：{result.full_text}"
         if superseded:
             message += result.message
@@ -61,4 +70,5 @@ def check_citation(resolver: CitationResolver, c: Citation, as_of: AsOf = None) 
         return CitationCheck(
             c, "superseded", result.message, result.replaced_by, result.full_text, result.since
         )
-    return CitationCheck(c, "ok", f"{label}核对无误。", None, result.full_text)
+    version = f"（{result.version.label()}）" if result.version and result.version.effective else ""
+    return CitationCheck(c, "ok", f"{label}核对无误{version}。", None, result.full_text)

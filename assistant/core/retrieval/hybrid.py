@@ -26,6 +26,7 @@ from assistant.core.retrieval.fusion import SUPERSEDED_PENALTY, rrf, to_hits
 from assistant.core.retrieval.lexical import BM25Index, Tokenizer
 from assistant.core.retrieval.persist import load_snapshot, save_snapshot
 from assistant.core.retrieval.ranker import LearnedRanker, RankerError
+from assistant.core.retrieval.regulations import RegulationIndex, merge_hits
 from assistant.core.retrieval.snapshot import Snapshot, top_positions
 from assistant.documents import Hit
 
@@ -56,6 +57,7 @@ class HybridRetriever:
         rerank_top_n: int = 20,
         cache_dir: Path | None = None,
         office_names: Collection[str] = (),
+        regulations: RegulationIndex | None = None,
     ) -> None:
         """Args:
         prior: Laws the office works with (its law profile): a ranking feature, never a filter.
@@ -64,6 +66,8 @@ class HybridRetriever:
             ranker on the first ``rerank_top_n`` fused candidates when given.
         cache_dir: Where the snapshot is persisted (assistant/core/retrieval/persist.py).
         office_names: Names of the office, for the own-work feature.
+        regulations: Keyword index of the imported regulation library; its hits are merged
+            into ``ranked`` results (:meth:`search`).
         """
         self.store = store
         self.cache_dir = cache_dir
@@ -75,6 +79,7 @@ class HybridRetriever:
         self.reranker = reranker
         self.office_names = tuple(office_names)
         self._ranker = ranker
+        self.regulations = regulations
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
 
@@ -151,12 +156,42 @@ class HybridRetriever:
         mode = "ranked" if mode == "hybrid" else mode
         if mode not in MODES:
             raise ValueError(f"未知的检索模式“{mode}”，可用：{'、'.join(MODES)}")
+        hits = self._search_kb(query, k or self.settings.k, filters, mode)
+        if mode == "ranked" and self.regulations is not None:
+            hits = self._with_regulations(query, hits, k or self.settings.k, filters)
+        return hits
+
+    def _with_regulations(
+        self, query: str, hits: list[Hit], k: int, filters: dict[str, Any] | None
+    ) -> list[Hit]:
+        """Merge keyword hits of the regulation library (laws in force, regulations only)."""
+        where = _where(filters) or {}
+        if set(where) - {"doc_type", "law", "status"}:
+            return hits  # year / source filters name knowledge-base documents
+        if where.get("doc_type") not in (None, "regulation"):
+            return hits
+        named = self.names.mentioned(query) if self.names else []
+        if where.get("law"):
+            named = [where["law"]] if isinstance(where["law"], str) else list(where["law"])
+        implied = self.names.implied(query) if self.names and not where.get("law") else []
+        found = self.regulations.search(query, k, named, implied)
+        if where.get("law"):
+            found = [h for h in found if h.metadata.get("law") in named]
+        if not found:
+            return hits
+        in_kb = {h.metadata.get("law") for h in hits}
+        in_library = {h.metadata.get("law") for h in found}
+        library_first = any(n not in in_kb and n in in_library for n in named)
+        return merge_hits(hits, found, k, self.settings.rrf_k, library_first)
+
+    def _search_kb(
+        self, query: str, k: int, filters: dict[str, Any] | None, mode: str
+    ) -> list[Hit]:
         snap = self._current()
         where = _where(filters)
         mask = snap.words.mask(where)
         if not query or not len(snap.chunks) or (mask is not None and not mask.any()):
             return []
-        k = k or self.settings.k
         probe = self.probe(query, snap, dense=mode != "bm25")
         dense = probe.dense if mode != "bm25" else None
         if mode in ("dense", "bm25"):

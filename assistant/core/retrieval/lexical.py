@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.bigrams import char_bigrams
 from assistant.prompts import load_text
 
 if TYPE_CHECKING:
     from assistant.adapters.store import StoredChunk
+
+__all__ = ["BM25Index", "BigramQuery", "Tokenizer", "char_bigrams", "load_stopwords", "matches"]
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -40,20 +43,6 @@ class Tokenizer:
                 continue
             out.append(tok)
         return out
-
-
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[0-9a-z][0-9a-z.%]*", re.IGNORECASE)
-
-
-def char_bigrams(text: str) -> list[str]:
-    """Overlapping character bigrams of each CJK run; numbers and Latin words kept whole."""
-    out: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        if run[0] >= "\u4e00":
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        else:
-            out.append(run.lower())
-    return out
 
 
 class BigramQuery:

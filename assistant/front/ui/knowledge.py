@@ -190,6 +190,20 @@ def import_profile(assistant: Assistant, profile: str | None, progress=gr.Progre
     return ingest_rows(report.results), summary, *_refresh_outputs(assistant)
 
 
+def import_regulations(assistant: Assistant, folder: str | None, progress=gr.Progress()):  # noqa: B008
+    """Import a LawRefBook-format folder (on the server) into the regulation library."""
+    path = Path((folder or "").strip()).expanduser()
+    if not folder or not path.is_dir():
+        return f"找不到目录：{folder or '（未填写）'}。请填写服务器上 LawRefBook 法规集的目录。"
+    report = assistant.import_library(path, GradioProgress(progress))
+    errors = "".join(f"\n- {e}" for e in report.errors[:20])
+    return (
+        f"法规库导入完成：新增 {report.added} 个版本，更新 {report.replaced} 个，未变化 {report.unchanged} 个，"
+        f"移除 {report.removed} 个，新写入 {report.articles} 条，失败 {len(report.errors)} 个文件，"
+        f"用时 {report.seconds:.1f} 秒。法规库条文目前按关键词检索。{errors}"
+    )
+
+
 def refresh(assistant: Assistant):
     """Re-read the document list."""
     return _refresh_outputs(assistant)
@@ -214,6 +228,10 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
             profile = gr.Dropdown(assistant.law_profiles(), value=assistant.loaded_law_profile() or "all",
                                   label="法律配置", info="已导入的配置预先选中；重复导入只补全缺少的法律")
             import_btn = gr.Button("导入所选法律", elem_id="import-btn")
+            gr.Markdown("#### 导入法规库（LawRefBook 法规集）")
+            reg_folder = gr.Textbox(label="服务器上的目录", placeholder="/home/用户/Laws",
+                                    elem_id="library-folder")
+            reg_btn = gr.Button("导入法规集", elem_id="library-import-btn")
         with gr.Column(scale=2):
             summary = gr.Markdown(elem_id="ingest-summary")
             results = gr.Dataframe(headers=INGEST_HEADERS, label="导入结果", interactive=False,
@@ -247,5 +265,7 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
         api_visibility="private", show_progress_on=[removed])
     doc_filter.change(partial(filter_documents, assistant), doc_filter, [docs, source],
                      api_visibility="private", trigger_mode="always_last", show_progress="hidden")
+    reg_btn.click(partial(import_regulations, assistant), [reg_folder], [summary],
+                  api_visibility="private", show_progress_on=[summary])
     refresh_btn.click(partial(refresh, assistant), None, lists, api_visibility="private")
     return lists
