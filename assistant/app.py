@@ -5,7 +5,8 @@ The CLI and the UI call this and nothing else builds clients.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,24 +181,30 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings = settings.model_copy(
             update={"llm": settings.llm.model_copy(update={"backend": llm_backend})}
         )
-    embeddings = make_embeddings(settings.embedding)
-    store = make_store(settings, embeddings)
-    lawlib = LawLibrary(settings.law_db)
+    with _building("[embedding]", "向量模型"):
+        embeddings = make_embeddings(settings.embedding)
+    with _building("[chroma] 与 data_dir", "向量数据库"):
+        store = make_store(settings, embeddings)
+    with _building("law_db", "内置法律库"):
+        lawlib = LawLibrary(settings.law_db)
     articles = KnowledgeArticles(store)
     names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
     resolver = CitationResolver(lawlib, names, local=articles)
+    with _building("[rerank]", "重排序模型"):
+        reranker = make_reranker(settings.rerank)
     retriever = HybridRetriever(
         store,
         settings.retrieval,
         names,
         prior=_profile_laws(lawlib, settings),
-        reranker=make_reranker(settings.rerank),
+        reranker=reranker,
         rerank_top_n=settings.rerank.top_n,
         cache_dir=settings.data_dir / "index",
         office_names=settings.answering.office_names,
     )
     closers: list[Any] = []
-    llm = make_chat_model(settings.llm)
+    with _building("[llm]", "大模型"):
+        llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
     qa = AnswerService(
@@ -222,6 +229,8 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         embeddings=embeddings,
         past=_past_paragraphs(retriever),
     )
+    with _building("[ocr]", "文字识别"):
+        scans = _scan_reader(settings)
     return Assistant(
         settings=settings,
         embeddings=embeddings,
@@ -235,7 +244,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
             store,
             lawlib,
             names,
-            scans=_scan_reader(settings),
+            scans=scans,
             limits=settings.ingest,
             law_vectors=settings.law_vectors,
         ),
@@ -244,6 +253,36 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         llm=llm,
         closers=closers,
     )
+
+
+class StartupError(RuntimeError):
+    """A component could not be built from its settings; ``str()`` is one Chinese line.
+
+    Attributes:
+        setting: The settings section to check (``llm``, ``chroma``, ``embedding`` …).
+    """
+
+    def __init__(self, setting: str, label: str, exc: BaseException) -> None:
+        self.setting = setting
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not _has_chinese(reason):
+            reason = f"{type(exc).__name__}: {reason[:120]}"
+        super().__init__(f"{label}无法启动：{reason}（请检查配置中的 {setting} 设置）")
+
+
+@contextmanager
+def _building(setting: str, label: str) -> Iterator[None]:
+    """Turn any failure while building one component into a :class:`StartupError`."""
+    try:
+        yield
+    except StartupError:
+        raise
+    except Exception as exc:
+        raise StartupError(setting, label, exc) from exc
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:

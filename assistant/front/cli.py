@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.front.cli_progress import STATUS_LABELS, RichProgress, make_progress
+from assistant.front.errors import log_failure, settings_message, user_message
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
+    from assistant.config import Settings
     from assistant.core.ingest.pipeline import IngestReport
 
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
@@ -35,18 +38,44 @@ def _state(ctx: typer.Context) -> dict[str, Any]:
 def get_assistant(ctx: typer.Context, llm: str | None = None) -> Assistant:
     """Build (once per command) the assistant from the settings chosen on the command line."""
     from assistant.app import build_assistant
-    from assistant.config import load_settings
 
     state = _state(ctx)
     if "assistant" not in state:
+        settings = get_settings(ctx)
         try:
-            settings = load_settings(state.get("config"))
             state["assistant"] = build_assistant(settings, llm_backend=llm)
-        except (FileNotFoundError, ValueError, ImportError, RuntimeError) as exc:
-            err.print(f"[red]启动失败：{exc}[/red]")
-            raise typer.Exit(2) from exc
+        except Exception as exc:  # noqa: BLE001 - one Chinese line naming the setting; details logged
+            _fail(f"启动失败：{exc}" if _is_startup_error(exc) else f"启动失败：{user_message(exc)}",
+                  exc, settings.data_dir, code=2)
         ctx.call_on_close(state["assistant"].close)
     return state["assistant"]
+
+
+def get_settings(ctx: typer.Context) -> Settings:
+    """The settings chosen on the command line; an unreadable config exits with one line."""
+    from assistant.config import load_settings
+
+    state = _state(ctx)
+    if "settings" not in state:
+        try:
+            state["settings"] = load_settings(state.get("config"))
+        except Exception as exc:  # noqa: BLE001 - bad TOML, invalid value, missing file
+            _fail(settings_message(exc), exc, None, code=2)
+    return state["settings"]
+
+
+def _is_startup_error(exc: BaseException) -> bool:
+    from assistant.app import StartupError
+
+    return isinstance(exc, StartupError)
+
+
+def _fail(message: str, exc: BaseException, data_dir: Path | None, code: int = 1) -> NoReturn:
+    """Print one Chinese line (the log file named), keep the traceback in the log, exit."""
+    path = log_failure(exc, data_dir)
+    where = f"（详细信息见 {path}）" if path else ""
+    err.print(f"[red]{escape(message)}{where}[/red]", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from exc
 
 
 def _print_json(data: Any) -> None:
@@ -238,7 +267,7 @@ def _print_answer(answer: Any, as_json: bool) -> None:
         _print_json(answer.to_json())
         return
     for w in answer.warnings:
-        err.print(f"[yellow]提示：{w}[/yellow]")
+        err.print(f"[yellow]提示：{escape(w)}[/yellow]", soft_wrap=True)
     _print_sources(answer)
 
 
@@ -448,9 +477,27 @@ def hash_password_cmd() -> None:
     console.print(hash_password(password))
 
 
+def _data_dir_or_none() -> Path | None:
+    from assistant.config import load_settings
+
+    try:
+        return load_settings().data_dir
+    except Exception:  # noqa: BLE001 - the log then goes to the default data folder
+        return None
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: any unexpected failure is one Chinese line, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the traceback goes to the log
+        path = log_failure(exc, _data_dir_or_none())
+        where = f"（详细信息见 {path}）" if path else ""
+        err.print(f"[red]{escape(user_message(exc))}{where}[/red]", highlight=False, soft_wrap=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
