@@ -5,6 +5,7 @@ The CLI and the UI call this and nothing else builds clients.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class Assistant:
     drafting: DraftingService
     llm: BaseChatModel | None = None
     closers: list[Any] = field(default_factory=list)
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # Knowledge base -------------------------------------------------------------
     def ingest(
@@ -57,11 +59,12 @@ class Assistant:
         """
         from assistant.adapters.store import StoreError
 
-        report = self.ingestor.ingest_paths(paths, progress, replace=replace)
-        try:
-            self.refresh()
-        except StoreError as exc:
-            report.error = report.error or str(exc)
+        with self.writing(progress):
+            report = self.ingestor.ingest_paths(paths, progress, replace=replace)
+            try:
+                self.refresh()
+            except StoreError as exc:
+                report.error = report.error or str(exc)
         return report
 
     def import_laws(self, profile: str = "all", progress: Progress | None = None) -> IngestReport:
@@ -69,8 +72,10 @@ class Assistant:
 
         The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.adapters.lawvectors`.
         """
-        report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
-        self.refresh()
+        laws = self.lawlib.profile(profile)
+        with self.writing(progress):
+            report = self.ingestor.import_laws(laws, progress)
+            self.refresh()
         return report
 
     def init_knowledge(
@@ -80,19 +85,56 @@ class Assistant:
         and the knowledge folder, refreshing the indexes once at the end rather than per step.
         """
         reports = []
-        if laws:
-            reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
-        if self.settings.knowledge_dir.is_dir():
-            reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
-        self.refresh()
+        with self.writing(progress):
+            if laws:
+                reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
+            if self.settings.knowledge_dir.is_dir():
+                reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
+            self.refresh()
         return reports
 
     def remove(self, source: str) -> int:
         """Remove one document by its source name; returns removed chunks."""
-        n = self.ingestor.remove(source)
-        if n:
-            self.refresh()
+        with self.writing():
+            n = self.ingestor.remove(source)
+            if n:
+                self.refresh()
         return n
+
+    @contextmanager
+    def writing(self, progress: Progress | None = None) -> Iterator[None]:
+        """Hold the data directory's write lock (another ingest, here or in another process,
+        is waited for) on a store that sees what that one wrote; files stay private (600)."""
+        from assistant.adapters.datadir import private_tree, write_lock
+
+        def waiting() -> None:
+            if progress is not None:
+                progress.start(0, "另一个导入或删除正在进行（同一数据目录），等待其完成")
+
+        with write_lock(self.settings.data_dir, waiting):
+            if self.store.sync():
+                self.reload()
+            try:
+                yield
+            finally:
+                private_tree(self.settings.data_dir)
+
+    def sync(self) -> bool:
+        """Pick up what another process (``assistant ingest``) wrote into the same knowledge
+        base: a cheap fingerprint check per call, a reload only after a change."""
+        with self._sync_lock:
+            if not self.store.sync():
+                return False
+            self.reload()
+            return True
+
+    def reload(self) -> None:
+        """Re-read the indexes after another process changed the store (its saved snapshot
+        is loaded when it matches, so this rarely rebuilds)."""
+        self.articles.refresh()
+        for law in self.articles.law_names():
+            self.names.add(law)
+        self.retriever.reload()
 
     def documents(self) -> list[DocumentSummary]:
         """Summaries of all stored documents."""

@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from functools import partial
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
@@ -24,6 +27,7 @@ from assistant.front.ui.lookup import build_lookup_tab
 if TYPE_CHECKING:
     from assistant.app import Assistant
 
+log = logging.getLogger(__name__)
 TITLE = "法治报告助手"
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 
@@ -73,8 +77,29 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,
-        "app_kwargs": {"middleware": [Middleware(ChineseErrors)]},
+        "app_kwargs": {"middleware": [Middleware(ChineseErrors),
+                                      Middleware(StoreSync, assistant=assistant)]},
     }
+
+
+class StoreSync:
+    """Before handling a request, pick up documents another process (``assistant ingest``)
+    wrote into this knowledge base: a fingerprint check at most once a second, in a worker
+    thread, and a reload only after a change."""
+
+    def __init__(self, app: Any, assistant: Assistant, every: float = 1.0) -> None:
+        self.app, self.assistant, self.every = app, assistant, every
+        self._next = 0.0
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        now = time.monotonic()
+        if scope["type"] == "http" and now >= self._next:
+            self._next = now + self.every
+            try:
+                await anyio.to_thread.run_sync(self.assistant.sync)
+            except Exception as exc:  # noqa: BLE001 - a failed check must not fail the request
+                log.warning("知识库变更检查失败：%s", exc)
+        await self.app(scope, receive, send)
 
 
 def serve(assistant: Assistant, host: str | None = None, port: int | None = None,
