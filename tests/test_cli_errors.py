@@ -119,3 +119,51 @@ def test_openai_backend_at_a_closed_port_answers_offline_at_once(env, monkeypatc
     assert "126次" in result.stdout
     assert "提示：大模型服务无法连接（上次连接失败：连接被拒绝" in result.stderr
     assert result.stderr.strip().endswith("已改用离线摘录式回答")
+
+
+def test_hash_password_piped_is_one_line_that_verifies(env):
+    from assistant.front.ui.auth import verify_password
+
+    password = "一个足够长的口令2024"
+    result = CliRunner().invoke(app, ["hash-password"], input=f"{password}\n{password}\n",
+                                terminal_width=40)
+    assert result.exit_code == 0, result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("scrypt$") and len(last) > 100
+    assert verify_password(password, last)
+
+
+def test_hash_password_through_a_real_pipe_verifies(env):
+    import subprocess
+
+    from assistant.front.ui.auth import verify_password
+
+    password = "另一个足够长的口令"
+    done = subprocess.run([sys.executable, "-m", "assistant.front.cli", "hash-password"],
+                          input=f"{password}\n{password}\n", capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (line,) = [ln for ln in done.stdout.splitlines() if ln.startswith("scrypt$")]
+    assert verify_password(password, line)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "fazhi.local"])
+def test_serve_beyond_loopback_without_login_is_refused(env, host):
+    result = CliRunner().invoke(app, ["serve", "--host", host])
+    assert result.exit_code == 2
+    line = _one_line(result)
+    assert line.startswith(f"拒绝启动：监听地址 {host} 可从其他机器访问，但未配置登录用户（ui.users）")
+    assert "--allow-no-login" in line
+
+
+def test_serve_beyond_loopback_with_the_flag_warns(env, monkeypatch):
+    started = []
+    monkeypatch.setattr(cli, "get_assistant", lambda ctx, llm=None: started.append(True) or exit(3))
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--allow-no-login"])
+    assert started and result.exit_code == 3
+    assert "警告：监听 0.0.0.0 且未设登录" in result.stderr
+
+
+def test_loopback_hosts():
+    assert cli.is_loopback("127.0.0.1") and cli.is_loopback("localhost") and cli.is_loopback("::1")
+    assert not cli.is_loopback("0.0.0.0") and not cli.is_loopback("10.0.0.2")

@@ -421,13 +421,17 @@ def serve(
     host: Annotated[str | None, typer.Option(help="监听地址（默认 127.0.0.1）")] = None,
     port: Annotated[int | None, typer.Option(help="端口（默认 7860）")] = None,
     llm: Annotated[str | None, LLM_OPTION] = None,
+    allow_no_login: Annotated[bool, typer.Option(
+        "--allow-no-login", help="在非本机地址上不设登录也启动（局域网内任何人都能访问和删除知识库）")] = False,
 ) -> None:
     """启动网页界面：加载模型和索引后打印网址和“已就绪”。"""
     import time
 
+    t0 = time.perf_counter()
+    settings = get_settings(ctx)
+    _check_exposure(host or settings.ui.host, bool(settings.ui.users), allow_no_login)
     from assistant.front.ui.app import serve as serve_ui
 
-    t0 = time.perf_counter()
     console.print("正在加载模型和索引……", highlight=False)
     asst = get_assistant(ctx, llm)
     if asst.store.count() == 0:
@@ -445,6 +449,32 @@ def serve(
         demo.block_thread()
     finally:
         demo.close()
+
+
+def _check_exposure(host: str, has_users: bool, allowed: bool) -> None:
+    """Refuse to listen beyond this machine without a login, unless explicitly allowed."""
+    if has_users or is_loopback(host):
+        return
+    if not allowed:
+        err.print(
+            f"[red]拒绝启动：监听地址 {escape(host)} 可从其他机器访问，但未配置登录用户（ui.users），"
+            "任何人都能查看和删除知识库。请先用 assistant hash-password 生成口令并写入配置；"
+            "确需无登录开放时加 --allow-no-login。[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    err.print(f"[yellow]警告：监听 {escape(host)} 且未设登录，网络中任何人都能查看、导入和删除知识库。[/yellow]",
+              soft_wrap=True)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
 
 
 def _answers(url: str, timeout: float = 120.0) -> bool:
@@ -470,11 +500,14 @@ def hash_password_cmd() -> None:
     """生成登录口令哈希（写入配置 ui.users，不要保存明文）。"""
     from assistant.front.ui.auth import hash_password
 
-    password = typer.prompt("口令", hide_input=True, confirmation_prompt=True)
+    # Prompts go to stderr: stdout carries the hash alone, so it can be piped or redirected.
+    password = typer.prompt("口令", hide_input=True, confirmation_prompt="再次输入口令", err=True)
     if len(password) < 8:
         err.print("[red]口令至少 8 个字符。[/red]")
         raise typer.Exit(2)
-    console.print(hash_password(password))
+    # Written directly, never through rich: a console would wrap it at 80 columns when piped,
+    # and the first line alone does not verify.
+    sys.stdout.write(hash_password(password) + "\n")
 
 
 def _data_dir_or_none() -> Path | None:
