@@ -151,12 +151,16 @@ class Assistant:
 
     # Queries ----------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: dict | None = None) -> list[Hit]:
-        """Hybrid search."""
-        return self.retriever.search(query, k=k, filters=filters)
+        """Hybrid search (a 繁体 query is searched as 简体)."""
+        from assistant.hanzi import to_simplified
+
+        return self.retriever.search(to_simplified(query), k=k, filters=filters)
 
     def cite(self, query: str) -> CiteResult:
-        """Exact citation lookup."""
-        return self.resolver.resolve(query)
+        """Exact citation lookup (行政處罰法第三十二條 works like 行政处罚法第三十二条)."""
+        from assistant.hanzi import to_simplified
+
+        return self.resolver.resolve(to_simplified(query))
 
     def warm_up(self) -> float:
         """Load every lazy model, index and table now; returns the seconds it took.

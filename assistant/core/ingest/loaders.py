@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.ingest.normalize import SourceLine, join_lines, normalize_line, normalize_text
 from assistant.documents import content_hash
+from assistant.hanzi import to_simplified
 from assistant.messages import chinese_detail
 
 if TYPE_CHECKING:
     from assistant.core.ingest.scans import PageProgress, ScanReader
 
 FILE_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "md", ".markdown": "md"}
+# A document is converted 繁体 → 简体 when this share of its characters is traditional-only.
+TRADITIONAL_SHARE = 0.02
 SUPPORTED_LABEL = "PDF（.pdf）、Word（.docx）、纯文本（.txt）、Markdown（.md、.markdown）"
 
 # Page furniture such as "- 3 -", "3", "第3页", "3 / 9" printed above or below the body.
@@ -83,6 +86,10 @@ def load_file(
         text = normalize_text(decode_text(data, name))
     if not text.strip():
         raise IngestError(f"未能从“{name}”提取到文字内容")
+    simplified = to_simplified(text, min_share=TRADITIONAL_SHARE)
+    if simplified is not text:  # a traditional document is stored (and searched) as simplified
+        text = simplified
+        pages = [(page, to_simplified(page_text)) for page, page_text in pages] if pages else pages
     return LoadedDocument(path, text, pages, content_hash(data), file_type)
 
 
