@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 from functools import partial
 from importlib import resources
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
     from assistant.app import Assistant
 
 log = logging.getLogger(__name__)
+# Handlers callable as an API by name (gradio_client, /gradio_api/call/ask); all others are
+# the page's own and refused on the by-name routes.
+PUBLIC_API = frozenset({"ask"})
+_NAMED_ROUTE = re.compile(r"^(?:/gradio_api)?/(?:run|api|call(?:/v2)?)/([^/]+)")
 TITLE = "法治报告助手"
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 
@@ -49,7 +55,31 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 knowledge_outputs = build_knowledge_tab(assistant, status)
         demo.load(draft_load, None, draft_outputs, api_visibility="private")
         demo.load(partial(refresh, assistant), None, knowledge_outputs, api_visibility="private")
+    for fn in demo.fns.values():  # the page's own handlers (upload, delete …) are no API
+        if fn.api_name not in PUBLIC_API:
+            fn.api_visibility = "private"
     return demo
+
+
+class InternalEndpoints:
+    """Refuse Gradio's by-name API routes (``/gradio_api/call|api|run/<name>``) for every
+    handler except the public ones: "private" only hides a handler from the API page and the
+    Gradio client, while these routes would still run it (two POSTs could delete documents)."""
+
+    def __init__(self, app: Any, public: frozenset[str] = PUBLIC_API) -> None:
+        self.app, self.public = app, public
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        match = _NAMED_ROUTE.match(scope.get("path", "")) if scope["type"] == "http" else None
+        if match and match.group(1) not in self.public:
+            body = json.dumps({"detail": "该功能只能在网页界面中使用，不提供接口调用"},
+                              ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 404,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
 
 
 def theme() -> gr.themes.Base:
@@ -77,7 +107,7 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,
-        "app_kwargs": {"middleware": [Middleware(ChineseErrors),
+        "app_kwargs": {"middleware": [Middleware(ChineseErrors), Middleware(InternalEndpoints),
                                       Middleware(StoreSync, assistant=assistant)]},
     }
 
