@@ -3,6 +3,8 @@ POSTed by name, only the documented ``/ask`` can."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 gr = pytest.importorskip("gradio")
@@ -25,6 +27,7 @@ def served(fake_settings, tmp_path):
     asst.ingest([path])
     demo = build_ui(asst)
     opts = launch_options(asst)
+    demo.max_file_size = None  # launch() sets it; the test client skips launch
     client = TestClient(gr.routes.App.create_app(demo, app_kwargs=dict(opts["app_kwargs"])))
     yield asst, demo, client
     asst.close()
@@ -56,3 +59,33 @@ def test_only_ask_is_listed_and_callable(served):
     assert set(info["named_endpoints"]) == {"/ask"}
     started = client.post("/gradio_api/call/ask", json={"data": ["2021年开展了多少次行政检查"]})
     assert started.status_code == 200 and started.json()["event_id"]
+
+
+def test_one_wrong_type_file_rejects_only_itself_and_no_temp_copy_stays(served, tmp_path):
+    """Through the real upload route and file component: the .exe is refused alone, the report
+    is ingested, and Gradio's host-wide temp folder keeps no copy of either."""
+    from gradio.data_classes import FileData, ListFiles
+    from gradio.utils import get_upload_folder
+
+    asst, demo, client = served
+    files_component = next(b for b in demo.blocks.values() if getattr(b, "elem_id", "") == "upload-files")
+    good = tmp_path / "2022年法治政府建设年度情况报告.txt"
+    good.write_text(REPORT.replace("2021", "2022").replace("126", "208"), encoding="utf-8")
+    bad = tmp_path / "程序.exe"
+    bad.write_bytes(b"MZ")
+    uploaded = []
+    for path in (good, bad):
+        with path.open("rb") as fh:
+            reply = client.post("/gradio_api/upload", files={"files": (path.name, fh)})
+        assert reply.status_code == 200
+        uploaded.append(FileData(path=reply.json()[0], orig_name=path.name))
+    temp_copies = [Path(f.path) for f in uploaded]
+    assert all(Path(get_upload_folder()).resolve() in p.resolve().parents for p in temp_copies)
+    value = files_component.preprocess(ListFiles(root=uploaded))
+    results, summary, *_ = knowledge.upload_files(asst, value, progress=lambda *a, **k: None)
+    by_name = {row[0]: row for row in results}
+    assert by_name[good.name][1] == "已新增"
+    assert "文件类型不支持" in by_name["程序.exe"][3]
+    assert summary.startswith("共处理 2 个文件：成功 1 个，失败 1 个")
+    assert not any(p.exists() for p in temp_copies)
+    assert (asst.settings.uploads_dir / good.name).is_file()

@@ -66,15 +66,35 @@ class ChineseErrors:
 
 
 def chinese_preprocess(component: Any) -> Any:
-    """Make ``component``'s input checks (e.g. gr.File's file type) raise Chinese errors."""
+    """Make ``component``'s input checks (e.g. gr.File's file type) raise Chinese errors.
+
+    A list of files is checked file by file: a refused file becomes a
+    :class:`~assistant.front.ui.uploads.RejectedUpload` in the list instead of failing the
+    whole batch, so the handler reports it beside the files that were accepted.
+    """
+    from gradio.data_classes import ListFiles
+
+    from assistant.front.ui.uploads import RejectedUpload
+
     original = component.preprocess
 
-    @wraps(original)
-    def preprocess(payload: Any) -> Any:
+    def one(payload: Any) -> Any:
         try:
             return original(payload)
         except gr.Error as exc:
             raise gr.Error(to_chinese(str(exc.message))) from exc
+
+    @wraps(original)
+    def preprocess(payload: Any) -> Any:
+        if not isinstance(payload, ListFiles) or getattr(component, "file_count", "") == "single":
+            return one(payload)
+        out = []
+        for item in payload.root:
+            try:
+                out.extend(one(ListFiles(root=[item])))
+            except gr.Error as exc:
+                out.append(RejectedUpload(item.orig_name or item.path, str(exc.message), item.path))
+        return out
 
     component.preprocess = preprocess
     return component
