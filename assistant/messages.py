@@ -28,6 +28,8 @@ _TABLE: tuple[tuple[re.Pattern[str], _Replace], ...] = (
      lambda m: f"文件类型不支持，请上传以下格式之一：{m.group(1).strip()}"),
     (re.compile(r"Queue is full\. Max size is (\d+)"),
      lambda m: f"当前排队的请求已满（最多 {m.group(1)} 个），请稍后再试"),
+    (re.compile(r"^Internal Server Error$"),
+     lambda m: "服务器处理请求时出错（请求格式可能不正确或已过时），请刷新页面后重试；如仍出错请联系管理员"),
     (re.compile(r"^Incorrect credentials\.?$"),
      lambda m: "用户名或密码错误；连续输错 5 次将暂时锁定该用户名"),
 )

@@ -89,3 +89,22 @@ def test_one_wrong_type_file_rejects_only_itself_and_no_temp_copy_stays(served, 
     assert summary.startswith("共处理 2 个文件：成功 1 个，失败 1 个")
     assert not any(p.exists() for p in temp_copies)
     assert (asst.settings.uploads_dir / good.name).is_file()
+
+
+def test_old_or_wrong_request_shapes_are_answered_in_chinese(served):
+    _, _, client = served
+    client = TestClient(client.app, raise_server_exceptions=False)
+    crashed = client.post("/gradio_api/queue/join", json={"data": ["x"], "fn_index": 999, "session_hash": "s"})
+    assert crashed.status_code == 500
+    assert crashed.json()["detail"].startswith("服务器处理请求时出错")
+    wrong = client.post("/gradio_api/call/ask", json={"question": "x"})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"] == "请求格式不正确（字段：body.data），请按接口说明发送请求"
+    old = client.post("/api/predict", json={"data": ["x"]})  # Gradio 3's shape
+    assert old.status_code == 404 and "网页界面" in old.json()["detail"]
+
+
+def test_queue_full_is_chinese():
+    from assistant.messages import to_chinese
+
+    assert to_chinese("Queue is full. Max size is 64 and size is 64.") == "当前排队的请求已满（最多 64 个），请稍后再试"

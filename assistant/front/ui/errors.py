@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from functools import wraps
 from typing import Any
 
 import gradio as gr
 
 from assistant.messages import to_chinese
+
+log = logging.getLogger(__name__)
 
 
 def _translated(body: bytes, content_type: bytes) -> bytes:
@@ -23,6 +26,9 @@ def _translated(body: bytes, content_type: bytes) -> bytes:
         data["detail"] = to_chinese(detail)
     elif isinstance(detail, dict) and isinstance(detail.get("error"), str):
         detail["error"] = to_chinese(detail["error"])
+    elif isinstance(detail, list):  # FastAPI's validation errors (an old or wrong request shape)
+        fields = "、".join(".".join(str(p) for p in d.get("loc", ())) for d in detail if isinstance(d, dict))
+        data["detail"] = f"请求格式不正确（字段：{fields or '未知'}），请按接口说明发送请求"
     else:
         return body
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
@@ -40,9 +46,11 @@ class ChineseErrors:
             return
         start: dict | None = None
         chunks: list[bytes] = []
+        started = False
 
         async def wrapped(message: dict) -> None:
-            nonlocal start
+            nonlocal start, started
+            started = True
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers") or [])
                 kind = headers.get(b"content-type", b"")
@@ -62,7 +70,18 @@ class ChineseErrors:
                 return
             await send(message)
 
-        await self.app(scope, receive, wrapped)
+        try:
+            await self.app(scope, receive, wrapped)
+        except Exception:
+            # Starlette would answer a bare "Internal Server Error"; the detail goes to the log.
+            log.exception("request failed: %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            body = json.dumps({"detail": to_chinese("Internal Server Error")}, ensure_ascii=False)
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body.encode())).encode())]})
+            await send({"type": "http.response.body", "body": body.encode()})
 
 
 def chinese_preprocess(component: Any) -> Any:
