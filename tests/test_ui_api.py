@@ -108,3 +108,25 @@ def test_queue_full_is_chinese():
     from assistant.messages import to_chinese
 
     assert to_chinese("Queue is full. Max size is 64 and size is 64.") == "当前排队的请求已满（最多 64 个），请稍后再试"
+
+
+def test_locked_out_user_is_told_the_remaining_time(served):
+    from assistant.front.ui.auth import hash_password, make_auth
+
+    asst, _, _ = served
+    secured = asst.settings.model_copy(update={"ui": asst.settings.ui.model_copy(
+        update={"users": {"staff": hash_password("口令123456")}})})
+    locked_asst = type(asst)(**{**asst.__dict__, "settings": secured})
+    demo = build_ui(locked_asst)
+    opts = launch_options(locked_asst)
+    demo.auth, demo.auth_message, demo.max_file_size = opts["auth"], None, None
+    client = TestClient(gr.routes.App.create_app(demo, app_kwargs=dict(opts["app_kwargs"])))
+    page = client.get("/")
+    assert page.status_code == 200 and "login-notice" in page.text  # the page shows the detail
+    for _ in range(5):
+        wrong = client.post("/login", data={"username": "staff", "password": "错"})
+        assert wrong.status_code == 400
+    locked = client.post("/login", data={"username": "staff", "password": "口令123456"})
+    assert locked.status_code == 400
+    assert locked.json()["detail"] == "该用户名因连续输错口令已被暂时锁定，请 30 秒后再试"
+    assert make_auth({"a": hash_password("x" * 8)}).guard.lock_remaining("a") == 0

@@ -107,8 +107,10 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,
-        "app_kwargs": {"middleware": [Middleware(ChineseErrors), Middleware(InternalEndpoints),
-                                      Middleware(StoreSync, assistant=assistant)]},
+        "app_kwargs": {"middleware": [
+            Middleware(ChineseErrors), Middleware(InternalEndpoints),
+            Middleware(StoreSync, assistant=assistant), *([Middleware(LoginNotice)] if auth else []),
+        ]},
     }
 
 
@@ -130,6 +132,43 @@ class StoreSync:
             except Exception as exc:  # noqa: BLE001 - a failed check must not fail the request
                 log.warning("知识库变更检查失败：%s", exc)
         await self.app(scope, receive, send)
+
+
+class LoginNotice:
+    """Add ``login_notice.js`` to the HTML page, so the login form shows the server's message
+    (a lockout and its remaining time) instead of Gradio's fixed "wrong credentials" text."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        script = resources.files("assistant.front.ui").joinpath("login_notice.js").read_text(encoding="utf-8")
+        self.tag = f"<script>{script}</script>".encode()
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: dict | None = None
+        chunks: list[bytes] = []
+
+        async def wrapped(message: dict) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers") or []).get(b"content-type", b"")
+                if b"text/html" in kind:
+                    start = message
+                    return
+            elif start is not None and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks).replace(b"</head>", self.tag + b"</head>", 1)
+                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+                await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
 
 
 def serve(assistant: Assistant, host: str | None = None, port: int | None = None,
