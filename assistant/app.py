@@ -267,6 +267,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     from assistant.core.drafting.service import DraftingService
     from assistant.core.ingest.pipeline import Ingestor
     from assistant.core.retrieval import HybridRetriever
+    from assistant.core.retrieval.lexical import Tokenizer
 
     settings = settings or load_settings()
     if llm_backend:
@@ -287,6 +288,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         store,
         settings.retrieval,
         names,
+        tokenizer=Tokenizer(cache_dir=settings.cache_dir),
         prior=_profile_laws(lawlib, settings),
         reranker=reranker,
         rerank_top_n=settings.rerank.top_n,

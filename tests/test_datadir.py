@@ -134,3 +134,12 @@ def test_second_writer_waits_for_the_lock_and_says_so(tmp_path):
     out, _ = proc.communicate(timeout=30)
     assert said == ["waiting"]
     assert out.startswith("got ") and float(out.split()[1]) >= 1.0
+
+
+def test_jieba_dictionary_cache_is_kept_in_the_data_directory(tmp_path):
+    """Cold start: jieba's parsed dictionary survives a cleaned system temp folder."""
+    env = _env(tmp_path)
+    assert _cli(env, "search", "人防工程", "--json").returncode == 0
+    cache = tmp_path / "data" / "cache" / "jieba.cache"
+    assert cache.is_file() and cache.stat().st_size > 1_000_000
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
