@@ -141,3 +141,33 @@ def test_cite_and_verify_need_neither_chroma_nor_the_embedding_model(env):
     assert "引用核验：共 2 处，问题 0 处" in done.stdout
     assert done.stdout.count("exit 0") == 3, done.stdout + done.stderr
     assert "heavy []" in done.stdout
+
+
+def test_sources_say_the_page_once(capsys):
+    from types import SimpleNamespace
+
+    from assistant.front import cli
+
+    answer = SimpleNamespace(sources=[
+        {"n": 1, "label": "2021年报告 · 一、主要举措 · 第7页", "page": 7, "source": "报告.pdf"},
+        {"n": 2, "label": "《北京市人民防空条例》第二十二条", "page": 3, "source": "条例.pdf"},
+    ])
+    cli._print_sources(answer)
+    out = capsys.readouterr().out
+    assert out.count("第7页") == 1
+    assert "《北京市人民防空条例》第二十二条 第3页" in out
+
+
+def test_a_whole_law_library_is_summarised_in_chinese(capsys):
+    from assistant.core.ingest.results import FileResult, IngestReport
+    from assistant.front import cli
+
+    results = [FileResult(f"法律库:某法{i}", "unchanged" if i else "added", 10, "", "regulation", f"某法{i}")
+               for i in range(328)]
+    results.append(FileResult("示例报告.md", "error", 0, "文件是空文件", "report", "示例报告"))
+    cli._print_report(IngestReport(results, chunks_written=10))
+    out = capsys.readouterr().out
+    assert "法规 328 项：已添加 1 项、未变化（跳过） 327 项" in out
+    assert "报告 1 项：失败 1 项" in out
+    assert "regulation" not in out and "report" not in out
+    assert "示例报告.md" in out and "某法5" not in out  # only what needs attention is listed

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assistant.documents import DOC_TYPE_LABELS
 from assistant.front.cli_progress import STATUS_LABELS, RichProgress, make_progress
 from assistant.front.errors import log_failure, settings_message, user_message
 
@@ -114,22 +115,44 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
         return
     for note in report.notes:
         err.print(f"[yellow]{note}[/yellow]")
-    table = Table(title="入库结果")
-    for col in ("文件", "类型", "结果", "片段数", "说明"):
-        table.add_column(col)
-    for r in report.results:
-        style = "red" if r.status == "error" else None
-        table.add_row(
-            r.source, r.doc_type or "-", STATUS_LABELS.get(r.status, r.status), str(r.chunks),
-            r.message, style=style,
-        )
-    console.print(table)
+    rows = report.results
+    if len(rows) > TABLE_MAX_ROWS:  # a whole law library: counts, then only what needs attention
+        console.print(_result_counts(rows), highlight=False)
+        rows = [r for r in rows if r.status not in ("added", "unchanged", "replaced")]
+    if rows:
+        table = Table(title="入库结果" if len(rows) == len(report.results) else "需要注意的项目")
+        for col in ("文件", "类型", "结果", "片段数", "说明"):
+            table.add_column(col)
+        for r in rows:
+            style = "red" if r.status == "error" else None
+            table.add_row(
+                r.source, DOC_TYPE_LABELS.get(r.doc_type or "", r.doc_type or "-"),
+                STATUS_LABELS.get(r.status, r.status), str(r.chunks), r.message, style=style,
+            )
+        console.print(table)
     console.print(
         f"共处理 {len(report.results)} 项，新写入 {report.chunks_written} 个片段，"
         f"失败 {len(report.errors)} 项，用时 {report.seconds:.1f} 秒。"
     )
     if report.error:
         err.print(f"[red]导入未全部完成：{report.error}[/red]")
+
+
+TABLE_MAX_ROWS = 20
+
+
+def _result_counts(results: list[Any]) -> str:
+    """``法规 328 项：已添加 3 项、未变化（跳过）325 项`` — one line per document type."""
+    by_type: dict[str, dict[str, int]] = {}
+    for r in results:
+        label = DOC_TYPE_LABELS.get(r.doc_type or "", "其他")
+        counts = by_type.setdefault(label, {})
+        counts[r.status] = counts.get(r.status, 0) + 1
+    lines = []
+    for label, counts in by_type.items():
+        parts = "、".join(f"{STATUS_LABELS.get(k, k)} {n} 项" for k, n in counts.items())
+        lines.append(f"{label} {sum(counts.values())} 项：{parts}")
+    return "\n".join(lines)
 
 
 @app.callback()
@@ -295,8 +318,11 @@ def _print_sources(answer: Any) -> None:
         return
     console.print("\n[bold]出处[/bold]")
     for src in answer.sources:
-        page = f" 第{src['page']}页" if src.get("page") else ""
-        console.print(f"[{src.get('n', '')}] {src.get('label') or src.get('title')}{page}  [dim]{src.get('source') or ''}[/dim]")
+        label = str(src.get("label") or src.get("title") or "")
+        page = f"第{src['page']}页" if src.get("page") else ""
+        shown = f"{label} {page}" if page and page not in label else label  # the label may say it
+        console.print(f"[{src.get('n', '')}] {escape(shown)}  [dim]{escape(str(src.get('source') or ''))}[/dim]",
+                      highlight=False)
 
 
 @app.command()
