@@ -169,13 +169,7 @@ def _cli(data_dir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
 
 def cold_search_seconds(data_dir: Path, query: str = COLD_QUERY) -> float:
     """Wall time of one ``assistant search`` process, from process start to exit."""
-    cmd, env = _cli(data_dir, "search", query, "--k", "5")
-    t0 = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
-    elapsed = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise SystemExit(f"assistant search 失败：{done.stderr[-500:]}")
-    return elapsed
+    return _wall(*_cli(data_dir, "search", query, "--k", "5"))
 
 
 def ui_ready_seconds(data_dir: Path, timeout: float = 300) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from assistant.front.cli import app
@@ -21,18 +20,6 @@ REG = """# 测试管理条例
 
 第二条 测试管理部门应当依法开展监督检查，检查情况应当记录在案。
 """
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    for key in list(__import__("os").environ):
-        if key.startswith("ASSISTANT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
-    (tmp_path / "knowledge").mkdir()
-    return tmp_path
 
 
 def run(*args):

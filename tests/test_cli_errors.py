@@ -17,18 +17,6 @@ from assistant.front import cli
 from assistant.front.cli import app
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    for key in list(os.environ):
-        if key.startswith("ASSISTANT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
-    (tmp_path / "knowledge").mkdir()
-    return tmp_path
-
-
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -21,7 +21,7 @@ from assistant.front.ui.auth import make_auth
 from assistant.front.ui.chat import build_chat_tab
 from assistant.front.ui.drafting import sessions_root
 from assistant.front.ui.drafting_tab import build_drafting_tab
-from assistant.front.ui.errors import ChineseErrors
+from assistant.front.ui.errors import ChineseErrors, body_rewriter
 from assistant.front.ui.formatting import status_markdown
 from assistant.front.ui.knowledge import build_knowledge_tab, refresh
 from assistant.front.ui.lookup import build_lookup_tab
@@ -147,28 +147,9 @@ class LoginNotice:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
-        start: dict | None = None
-        chunks: list[bytes] = []
-
-        async def wrapped(message: dict) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                kind = dict(message.get("headers") or []).get(b"content-type", b"")
-                if b"text/html" in kind:
-                    start = message
-                    return
-            elif start is not None and message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                body = b"".join(chunks).replace(b"</head>", self.tag + b"</head>", 1)
-                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-                await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
-                return
-            await send(message)
-
-        await self.app(scope, receive, wrapped)
+        html = body_rewriter(send, lambda start: b"text/html" in dict(start.get("headers") or []).get(
+            b"content-type", b""), lambda body, _kind: body.replace(b"</head>", self.tag + b"</head>", 1))
+        await self.app(scope, receive, html)
 
 
 def serve(assistant: Assistant, host: str | None = None, port: int | None = None,

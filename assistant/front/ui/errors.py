@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
@@ -34,6 +35,42 @@ def _translated(body: bytes, content_type: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _kind(start: dict) -> bytes:
+    return dict(start.get("headers") or []).get(b"content-type", b"")
+
+
+def _is_error_text(start: dict) -> bool:
+    kind = _kind(start)
+    return start["status"] >= 400 and (b"json" in kind or b"text/plain" in kind)
+
+
+def body_rewriter(
+    send: Any, wanted: Callable[[dict], bool], rewrite: Callable[[bytes, bytes], bytes]
+) -> Callable[[dict], Awaitable[None]]:
+    """An ASGI ``send`` that buffers each response ``wanted(start message)`` selects and sends
+    ``rewrite(body, content type)`` instead, with its length corrected; others pass through."""
+    start: dict | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message: dict) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start" and wanted(message):
+            start = message
+            return
+        if start is not None and message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = rewrite(b"".join(chunks), _kind(start))
+            headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+
+    return wrapped
+
+
 class ChineseErrors:
     """Rewrites JSON ``detail`` or plain-text error replies (status >= 400); others pass through."""
 
@@ -44,31 +81,13 @@ class ChineseErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start: dict | None = None
-        chunks: list[bytes] = []
         started = False
+        rewriting = body_rewriter(send, _is_error_text, _translated)
 
         async def wrapped(message: dict) -> None:
-            nonlocal start, started
+            nonlocal started
             started = True
-            if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                kind = headers.get(b"content-type", b"")
-                if message["status"] >= 400 and (b"json" in kind or b"text/plain" in kind):
-                    start = message
-                    return
-            elif start is not None and message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                kind = dict(start.get("headers") or []).get(b"content-type", b"")
-                body = _translated(b"".join(chunks), kind)
-                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-                headers.append((b"content-length", str(len(body)).encode()))
-                await send({**start, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-            await send(message)
+            await rewriting(message)
 
         try:
             await self.app(scope, receive, wrapped)
