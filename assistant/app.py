@@ -6,7 +6,7 @@ The CLI and the UI call this and nothing else builds clients.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,14 +257,10 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     """
     from assistant.adapters.embeddings import make_embeddings
     from assistant.adapters.lawlib import LawLibrary
-    from assistant.adapters.llm import make_chat_model
     from assistant.adapters.rerank import make_reranker
     from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.core.answering import AnswerService
     from assistant.core.document_catalog import KnowledgeArticles
-    from assistant.core.drafting.indicators import load_catalogue
-    from assistant.core.drafting.service import DraftingService
     from assistant.core.ingest.pipeline import Ingestor
     from assistant.core.retrieval import HybridRetriever
     from assistant.core.retrieval.lexical import Tokenizer
@@ -296,32 +292,45 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         office_names=settings.answering.office_names,
     )
     closers: list[Any] = []
-    with _building("[llm]", "大模型"):
-        llm = make_chat_model(settings.llm)
+    llm = None
+    if settings.llm.backend != "offline":  # offline needs not even the adapter's imports
+        with _building("[llm]", "大模型"):
+            from assistant.adapters.llm import make_chat_model
+
+            llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
-    qa = AnswerService(
-        retriever=retriever,
-        resolver=resolver,
-        names=names,
-        embeddings=embeddings,
-        llm=llm,
-        settings=settings.answering,
-        backend=settings.embedding.backend,
-        shelf=articles.reports,
-        documents=articles.chunks_of,
-    )
-    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
-    drafting = DraftingService(
-        llm=llm,
-        catalogue=load_catalogue(),
-        exemplars=_exemplar_source(retriever),
-        verify=resolver.verify,
-        fonts=settings.export,
-        history=names.history,
-        embeddings=embeddings,
-        past=_past_paragraphs(retriever),
-    )
+
+    def answering() -> AnswerService:
+        from assistant.core.answering import AnswerService
+
+        return AnswerService(
+            retriever=retriever,
+            resolver=resolver,
+            names=names,
+            embeddings=embeddings,
+            llm=llm,
+            settings=settings.answering,
+            backend=settings.embedding.backend,
+            shelf=articles.reports,
+            documents=articles.chunks_of,
+        )
+
+    def drafting() -> DraftingService:
+        from assistant.core.drafting.indicators import load_catalogue
+        from assistant.core.drafting.service import DraftingService
+
+        # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
+        return DraftingService(
+            llm=llm,
+            catalogue=load_catalogue(),
+            exemplars=_exemplar_source(retriever),
+            verify=resolver.verify,
+            fonts=settings.export,
+            history=names.history,
+            embeddings=embeddings,
+            past=_past_paragraphs(retriever),
+        )
     with _building("[ocr]", "文字识别"):
         scans = _scan_reader(settings)
     return Assistant(
@@ -341,11 +350,35 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
             limits=settings.ingest,
             law_vectors=settings.law_vectors,
         ),
-        qa=qa,
-        drafting=drafting,
+        # Built on first use: `search` and `kb list` need neither (nor their imports).
+        qa=Deferred(answering),  # type: ignore[arg-type]
+        drafting=Deferred(drafting),  # type: ignore[arg-type]
         llm=llm,
         closers=closers,
     )
+
+
+class Deferred:
+    """A service built on first use: attribute access builds it once (thread-safe), then
+    passes through, so a command that never uses it pays neither its imports nor its set-up."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._deferred_build = build
+        self._deferred_value: Any = None
+        self._deferred_lock = threading.Lock()
+
+    def deferred_object(self) -> Any:
+        """The built service."""
+        if self._deferred_value is None:
+            with self._deferred_lock:
+                if self._deferred_value is None:
+                    self._deferred_value = self._deferred_build()
+        return self._deferred_value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_deferred"):
+            raise AttributeError(name)
+        return getattr(self.deferred_object(), name)
 
 
 class StartupError(RuntimeError):
