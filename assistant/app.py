@@ -5,7 +5,9 @@ The CLI and the UI call this and nothing else builds clients.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +52,7 @@ class Assistant:
     closers: list[Any] = field(default_factory=list)
     # Sources being removed right now: listed as 正在删除, and a second removal is refused.
     removing: set[str] = field(default_factory=set)
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # Knowledge base -------------------------------------------------------------
     def ingest(
@@ -62,11 +65,12 @@ class Assistant:
         """
         from assistant.adapters.store import StoreError
 
-        report = self.ingestor.ingest_paths(paths, progress, replace=replace)
-        try:
-            self._refresh_with(progress)
-        except StoreError as exc:
-            report.error = report.error or str(exc)
+        with self.writing(progress):
+            report = self.ingestor.ingest_paths(paths, progress, replace=replace)
+            try:
+                self._refresh_with(progress)
+            except StoreError as exc:
+                report.error = report.error or str(exc)
         return report
 
     def _refresh_with(self, progress: Progress | None) -> None:
@@ -83,13 +87,16 @@ class Assistant:
 
         The shipped vectors make ``all`` a matter of a minute; see :mod:`assistant.adapters.lawvectors`.
         """
-        report = self.ingestor.import_laws(self.lawlib.profile(profile), progress)
-        self._refresh_with(progress)
+        laws = self.lawlib.profile(profile)
+        with self.writing(progress):
+            report = self.ingestor.import_laws(laws, progress)
+            self._refresh_with(progress)
         return report
 
     def import_library(self, path: Path | str, progress: Progress | None = None) -> ImportReport:
         """Import a LawRefBook-format folder into the regulation library (cite, verify, search)."""
-        report = import_library(self.settings, Path(path), progress)
+        with self.writing(progress):
+            report = import_library(self.settings, Path(path), progress)
         if self.resolver.regulations is not None:
             self.resolver.refresh()
             for title in self.resolver.regulations.titles():
@@ -103,11 +110,12 @@ class Assistant:
         and the knowledge folder, refreshing the indexes once at the end rather than per step.
         """
         reports = []
-        if laws:
-            reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
-        if self.settings.knowledge_dir.is_dir():
-            reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
-        self.refresh()
+        with self.writing(progress):
+            if laws:
+                reports.append(self.ingestor.import_laws(self.lawlib.profile(laws), progress))
+            if self.settings.knowledge_dir.is_dir():
+                reports.append(self.ingestor.ingest_paths([self.settings.knowledge_dir], progress))
+            self.refresh()
         return reports
 
     def remove(self, source: str) -> int:
@@ -122,12 +130,49 @@ class Assistant:
             raise UserError(f"“{source}”正在删除中，请稍候刷新列表。")
         self.removing.add(source)
         try:
-            n = self.ingestor.remove(source)
-            if n:
-                self.refresh()
+            with self.writing():
+                n = self.ingestor.remove(source)
+                if n:
+                    self.refresh()
             return n
         finally:
             self.removing.discard(source)
+
+    @contextmanager
+    def writing(self, progress: Progress | None = None) -> Iterator[None]:
+        """Hold the data directory's write lock (another ingest, here or in another process,
+        is waited for) on a store that sees what that one wrote; files stay private (600)."""
+        from assistant.adapters.datadir import private_tree, write_lock
+
+        def waiting() -> None:
+            if progress is not None:
+                progress.start(0, "另一个导入或删除正在进行（同一数据目录），等待其完成")
+
+        with write_lock(self.settings.data_dir, waiting):
+            if self.store.sync():
+                self.reload()
+            try:
+                yield
+            finally:
+                private_tree(self.settings.data_dir)
+
+    def sync(self) -> bool:
+        """Pick up what another process (``assistant ingest``) wrote into the same knowledge
+        base: a cheap fingerprint check per call, a reload only after a change."""
+        with self._sync_lock:
+            if not self.store.sync():
+                return False
+            self.reload()
+            return True
+
+    def reload(self) -> None:
+        """Re-read the indexes after another process changed the store (its saved snapshot
+        is loaded when it matches, so this rarely rebuilds)."""
+        self.articles.refresh()
+        self.save_articles()
+        for law in self.articles.law_names():
+            self.names.add(law)
+        self.retriever.reload()
 
     def documents(self) -> list[DocumentSummary]:
         """Summaries of all stored documents (those being removed are marked 正在删除)."""
@@ -162,18 +207,34 @@ class Assistant:
     def refresh(self) -> None:
         """Rebuild the BM25 snapshot, local articles and law names after a change."""
         self.articles.refresh()
+        self.save_articles()
         for law in self.articles.law_names():
             self.names.add(law)
         self.retriever.refresh()
 
+    def save_articles(self) -> None:
+        """Keep the local articles where ``cite``/``verify`` read them without the store."""
+        import logging
+
+        try:
+            path = local_articles_path(self.settings)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.articles.save(path)
+        except OSError as exc:
+            logging.getLogger(__name__).warning("无法保存本地法规条文：%s", exc)
+
     # Queries ----------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: dict | None = None) -> list[Hit]:
-        """Hybrid search."""
-        return self.retriever.search(query, k=k, filters=filters)
+        """Hybrid search (a 繁体 query is searched as 简体)."""
+        from assistant.hanzi import to_simplified
+
+        return self.retriever.search(to_simplified(query), k=k, filters=filters)
 
     def cite(self, query: str) -> CiteResult:
-        """Exact citation lookup."""
-        return self.resolver.resolve(query)
+        """Exact citation lookup (行政處罰法第三十二條 works like 行政处罚法第三十二条)."""
+        from assistant.hanzi import to_simplified
+
+        return self.resolver.resolve(to_simplified(query))
 
     def warm_up(self) -> float:
         """Load every lazy model, index and table now; returns the seconds it took.
@@ -211,6 +272,44 @@ class Assistant:
         self.closers.clear()
 
 
+def local_articles_path(settings: Settings) -> Path:
+    """Where the regulation articles of ingested files are saved for the light citation path."""
+    return settings.cache_dir / "local_articles.json"  # not index/: the snapshot replaces that folder
+
+
+def build_citations(settings: Settings) -> CitationResolver | None:
+    """The citation resolver alone, for ``cite`` and ``verify``: the law library plus the
+    saved articles of ingested regulations, without Chroma or the embedding model.
+
+    Returns None when the saved articles are missing (a knowledge base built before they were
+    saved): the caller then builds the whole assistant.
+    """
+    from assistant.adapters.lawlib import LawLibrary
+    from assistant.core.document_catalog import KnowledgeArticles
+
+    path = local_articles_path(settings)
+    if settings.chroma.host or not path.is_file():
+        return None  # a shared Chroma server may have changed without this folder knowing
+    try:
+        articles = KnowledgeArticles.load(path)
+    except (OSError, ValueError, KeyError):
+        return None
+    with _building("law_db", "内置法律库"):
+        lawlib = LawLibrary(settings.law_db)
+    return _resolver(lawlib, articles, open_regulations(settings))[1]
+
+
+def _resolver(
+    lawlib: LawLibrary, articles: KnowledgeArticles, regulations: RegulationLibrary
+) -> tuple[LawNames, CitationResolver]:
+    from assistant.core.citations import CitationResolver, LawNames
+
+    names = LawNames.from_resources(
+        [*lawlib.law_names(), *articles.law_names(), *regulations.titles()]
+    )
+    return names, CitationResolver(lawlib, names, local=articles, regulations=regulations)
+
+
 def build_assistant(settings: Settings | None = None, llm_backend: str | None = None) -> Assistant:
     """Build the assistant from settings (loaded from the environment when omitted).
 
@@ -220,15 +319,10 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
     """
     from assistant.adapters.embeddings import make_embeddings
     from assistant.adapters.lawlib import LawLibrary
-    from assistant.adapters.llm import make_chat_model
     from assistant.adapters.rerank import make_reranker
     from assistant.adapters.store import make_store
     from assistant.config import load_settings
-    from assistant.core.answering import AnswerService
-    from assistant.core.citations import CitationResolver, LawNames
     from assistant.core.document_catalog import KnowledgeArticles
-    from assistant.core.drafting.indicators import load_catalogue
-    from assistant.core.drafting.service import DraftingService
     from assistant.core.ingest.pipeline import Ingestor
     from assistant.core.retrieval import HybridRetriever
     from assistant.core.retrieval.lexical import Tokenizer
@@ -238,22 +332,24 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings = settings.model_copy(
             update={"llm": settings.llm.model_copy(update={"backend": llm_backend})}
         )
-    embeddings = make_embeddings(settings.embedding)
-    store = make_store(settings, embeddings)
-    lawlib = LawLibrary(settings.law_db)
+    with _building("[embedding]", "向量模型"):
+        embeddings = make_embeddings(settings.embedding)
+    with _building("[chroma] 与 data_dir", "向量数据库"):
+        store = make_store(settings, embeddings)
+    with _building("law_db", "内置法律库"):
+        lawlib = LawLibrary(settings.law_db)
     articles = KnowledgeArticles(store)
     regulations = open_regulations(settings)
-    names = LawNames.from_resources(
-        [*lawlib.law_names(), *articles.law_names(), *regulations.titles()]
-    )
-    resolver = CitationResolver(lawlib, names, local=articles, regulations=regulations)
-    tokenizer = Tokenizer()
+    names, resolver = _resolver(lawlib, articles, regulations)
+    tokenizer = Tokenizer(cache_dir=settings.cache_dir)
+    with _building("[rerank]", "重排序模型"):
+        reranker = make_reranker(settings.rerank)
     retriever = HybridRetriever(
         store,
         settings.retrieval,
         names,
         prior=_profile_laws(lawlib, settings),
-        reranker=make_reranker(settings.rerank),
+        reranker=reranker,
         rerank_top_n=settings.rerank.top_n,
         cache_dir=settings.data_dir / "index",
         office_names=settings.answering.office_names,
@@ -261,31 +357,47 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         regulations=_regulation_index(regulations, settings, tokenizer, names.history),
     )
     closers: list[Any] = []
-    llm = make_chat_model(settings.llm)
+    llm = None
+    if settings.llm.backend != "offline":  # offline needs not even the adapter's imports
+        with _building("[llm]", "大模型"):
+            from assistant.adapters.llm import make_chat_model
+
+            llm = make_chat_model(settings.llm)
     if llm is not None and hasattr(llm, "_assistant_close"):
         closers.append(llm._assistant_close)
-    qa = AnswerService(
-        retriever=retriever,
-        resolver=resolver,
-        names=names,
-        embeddings=embeddings,
-        llm=llm,
-        settings=settings.answering,
-        backend=settings.embedding.backend,
-        shelf=articles.reports,
-        documents=articles.chunks_of,
-    )
-    # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
-    drafting = DraftingService(
-        llm=llm,
-        catalogue=load_catalogue(),
-        exemplars=_exemplar_source(retriever),
-        verify=resolver.verify,
-        fonts=settings.export,
-        history=names.history,
-        embeddings=embeddings,
-        past=_past_paragraphs(retriever),
-    )
+
+    def answering() -> AnswerService:
+        from assistant.core.answering import AnswerService
+
+        return AnswerService(
+            retriever=retriever,
+            resolver=resolver,
+            names=names,
+            embeddings=embeddings,
+            llm=llm,
+            settings=settings.answering,
+            backend=settings.embedding.backend,
+            shelf=articles.reports,
+            documents=articles.chunks_of,
+        )
+
+    def drafting() -> DraftingService:
+        from assistant.core.drafting.indicators import load_catalogue
+        from assistant.core.drafting.service import DraftingService
+
+        # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
+        return DraftingService(
+            llm=llm,
+            catalogue=load_catalogue(),
+            exemplars=_exemplar_source(retriever),
+            verify=resolver.verify,
+            fonts=settings.export,
+            history=names.history,
+            embeddings=embeddings,
+            past=_past_paragraphs(retriever),
+        )
+    with _building("[ocr]", "文字识别"):
+        scans = _scan_reader(settings)
     return Assistant(
         settings=settings,
         embeddings=embeddings,
@@ -299,12 +411,13 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
             store,
             lawlib,
             names,
-            scans=_scan_reader(settings),
+            scans=scans,
             limits=settings.ingest,
             law_vectors=settings.law_vectors,
         ),
-        qa=qa,
-        drafting=drafting,
+        # Built on first use: `search` and `kb list` need neither (nor their imports).
+        qa=Deferred(answering),  # type: ignore[arg-type]
+        drafting=Deferred(drafting),  # type: ignore[arg-type]
         llm=llm,
         closers=closers,
     )
@@ -323,6 +436,59 @@ def _regulation_index(
         add_regulation_history(history, regulations)
     folder = settings.library_dir / "index"
     return RegulationIndex(regulations, settings.retrieval, tokenizer, folder, history=history)
+
+
+class Deferred:
+    """A service built on first use: attribute access builds it once (thread-safe), then
+    passes through, so a command that never uses it pays neither its imports nor its set-up."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._deferred_build = build
+        self._deferred_value: Any = None
+        self._deferred_lock = threading.Lock()
+
+    def deferred_object(self) -> Any:
+        """The built service."""
+        if self._deferred_value is None:
+            with self._deferred_lock:
+                if self._deferred_value is None:
+                    self._deferred_value = self._deferred_build()
+        return self._deferred_value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_deferred"):
+            raise AttributeError(name)
+        return getattr(self.deferred_object(), name)
+
+
+class StartupError(RuntimeError):
+    """A component could not be built from its settings; ``str()`` is one Chinese line.
+
+    Attributes:
+        setting: The settings section to check (``llm``, ``chroma``, ``embedding`` …).
+    """
+
+    def __init__(self, setting: str, label: str, exc: BaseException) -> None:
+        self.setting = setting
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not _has_chinese(reason):
+            reason = f"{type(exc).__name__}: {reason[:120]}"
+        super().__init__(f"{label}无法启动：{reason}（请检查配置中的 {setting} 设置）")
+
+
+@contextmanager
+def _building(setting: str, label: str) -> Iterator[None]:
+    """Turn any failure while building one component into a :class:`StartupError`."""
+    try:
+        yield
+    except StartupError:
+        raise
+    except Exception as exc:
+        raise StartupError(setting, label, exc) from exc
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _profile_laws(lawlib: Any, settings: Settings) -> list[str]:

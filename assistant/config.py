@@ -46,7 +46,7 @@ def _default_knowledge_dir() -> Path:
     return packaged_folder("_knowledge", "knowledge")
 
 
-def _default_data_dir() -> Path:
+def default_data_dir() -> Path:
     environ = _ENVIRON.get()
     base = (os.environ if environ is None else environ).get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "fazhi-assistant"
@@ -176,6 +176,10 @@ class LLMSettings(BaseModel):
         20.0, gt=0, description="Seconds of silence (before or between streamed tokens) tolerated"
     )
     max_retries: int = Field(0, ge=0, description="Retries on transient errors")
+    down_seconds: float = Field(
+        60.0, gt=0, description="An unreachable or hung endpoint is left alone this long (answers "
+        "go offline at once) before a background check; doubles while it stays down"
+    )
     temperature: float = Field(0.2, ge=0, description="Sampling temperature")
     max_tokens: int = Field(1024, ge=16, description="Upper bound on generated tokens")
     context_size: int = Field(4096, ge=512, description="llama.cpp context window")
@@ -232,7 +236,7 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    data_dir: Path = Field(default_factory=_default_data_dir, description="Vectors, uploads, caches")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Vectors, uploads, caches")
     knowledge_dir: Path = Field(
         default_factory=_default_knowledge_dir,
         description="Folder ingested into the default knowledge base (sample documents)",

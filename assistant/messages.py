@@ -34,6 +34,10 @@ _TABLE: tuple[tuple[re.Pattern[str], _Replace], ...] = (
     (re.compile(r"Invalid file type(?:: [^.]*)?\. Please upload a file that is one of these "
                 r"formats: (.*)", re.S),
      lambda m: f"文件类型不支持，请上传以下格式之一：{m.group(1).strip()}"),
+    (re.compile(r"Queue is full\. Max size is (\d+)"),
+     lambda m: f"当前排队的请求已满（最多 {m.group(1)} 个），请稍后再试"),
+    (re.compile(r"^Internal Server Error$"),
+     lambda m: "服务器处理请求时出错（请求格式可能不正确或已过时），请刷新页面后重试；如仍出错请联系管理员"),
     (re.compile(r"^Incorrect credentials\.?$"),
      lambda m: "用户名或密码错误；连续输错 5 次将暂时锁定该用户名"),
 )
@@ -46,3 +50,15 @@ def to_chinese(text: str) -> str:
         if match:
             return replace(match)
     return text
+
+
+def chinese_detail(text: str) -> str:
+    """``"：" + the Chinese wording`` of a library message, or "" when it has none.
+
+    For appending a parser's reason to a Chinese message: an untranslated English detail
+    (an lxml or python-docx internal) is left out rather than shown to the user.
+    """
+    translated = to_chinese(text).strip()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in translated):
+        return f"：{translated}"
+    return ""

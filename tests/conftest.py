@@ -146,3 +146,17 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment of a CLI run: data in tmp_path, the fast deterministic embedding,
+    no ASSISTANT_* setting from outside."""
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
+    (tmp_path / "knowledge").mkdir()
+    return tmp_path

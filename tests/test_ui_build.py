@@ -303,8 +303,11 @@ def test_upload_of_a_wrong_file_type_is_refused_in_chinese(tmp_path):
     exe = tmp_path / "程序.exe"
     exe.write_bytes(b"MZ")
     files = chinese_preprocess(gr.File(file_count="multiple", file_types=[".pdf", ".docx"]))
+    (rejected,) = files.preprocess(ListFiles(root=[FileData(path=str(exe), orig_name="程序.exe")]))
+    assert rejected.message == "文件类型不支持，请上传以下格式之一：['.pdf', '.docx']"
+    single = chinese_preprocess(gr.File(file_count="single", file_types=[".pdf", ".docx"]))
     with pytest.raises(gr.Error) as caught:
-        files.preprocess(ListFiles(root=[FileData(path=str(exe), orig_name="程序.exe")]))
+        single.preprocess(FileData(path=str(exe), orig_name="程序.exe"))
     assert caught.value.message == "文件类型不支持，请上传以下格式之一：['.pdf', '.docx']"
 
 

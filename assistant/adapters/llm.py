@@ -206,30 +206,36 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
         from langchain.chat_models import init_chat_model
 
         kwargs = _openai_kwargs(settings, settings.base_url, settings.model)
-        return init_chat_model(kwargs.pop("model"), model_provider="openai", **kwargs)
+        return guarded(init_chat_model(kwargs.pop("model"), model_provider="openai", **kwargs), settings)
     if backend == "llamacpp":
         return make_llamacpp_chat_model(settings)
     raise ValueError(f"未知的大模型后端：{backend}（可选：{'、'.join(BACKENDS)}）")
 
 
-_CONNECTION_ERRORS = {
-    "APIConnectionError",
-    "APITimeoutError",
-    "ConnectError",
-    "ConnectTimeout",
-    "TimeoutException",
-    "ConnectionError",
-    "TimeoutError",
-    "OSError",
-}
+def guarded(model: BaseChatModel, settings: LLMSettings) -> BaseChatModel:
+    """Wrap an endpoint's model so that, once it failed, questions stop waiting for it.
+
+    The endpoint is checked in the background right away (a closed port or a silent server is
+    known within ``connect_timeout`` seconds, without slowing start-up), and again every
+    ``down_seconds`` while it is down. See :mod:`assistant.adapters.llm_health`.
+    """
+    from assistant.adapters.llm_health import EndpointHealth, GuardedChatModel, http_probe
+
+    probe = http_probe(str(settings.base_url or "https://api.openai.com/v1"), settings.api_key,
+                       timeout=settings.connect_timeout)
+    health = EndpointHealth(probe, down_seconds=settings.down_seconds)
+    health.start_check()
+    return GuardedChatModel(inner=model, health=health)
 
 
 def describe_failure(exc: BaseException) -> str:
     """Chinese warning for a failed model call, saying the answer falls back to offline."""
+    from assistant.adapters.llm_health import EndpointDown, is_unreachable
+
+    if isinstance(exc, EndpointDown):
+        return str(exc)
     reason = f"{type(exc).__name__}: {str(exc)[:80]}".rstrip(": ")
-    # Match by class name so neither openai nor httpx has to be imported here.
-    unreachable = {cls.__name__ for cls in type(exc).__mro__} & _CONNECTION_ERRORS
-    kind = "无法连接" if unreachable else "调用失败"
+    kind = "无法连接" if is_unreachable(exc) else "调用失败"
     return f"大模型服务{kind}（{reason}），已改用离线摘录式回答"
 
 

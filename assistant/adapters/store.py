@@ -6,7 +6,7 @@ Writes are batched so a long ingest is saved as it goes and can resume.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,12 +64,34 @@ class KnowledgeStore:
     """Chunks with embeddings and metadata, plus the few queries the app needs."""
 
     def __init__(
-        self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64, where: str = ""
+        self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64, where: str = "",
+        reconnect: Callable[[], Chroma] | None = None,
     ) -> None:
+        """Args:
+        reconnect: Builds a fresh client (embedded Chroma only): another process's writes
+            are visible to this one only through a new client.
+        """
         self.vectorstore = vectorstore
         self.embeddings = embeddings
         self.write_batch = write_batch
         self.where = where  # shown in connection errors, e.g. "127.0.0.1:8000"
+        self._reconnect = reconnect
+        self._seen: str | None = None  # the fingerprint after this process's last look or write
+
+    def sync(self) -> bool:
+        """Whether another process changed the store since this one last looked or wrote.
+
+        Cheap (the collection's metadata and count). On a change the embedded client is
+        reopened, since its index segments are cached per process and would be stale.
+        """
+        current = self.fingerprint()
+        first, changed = self._seen is None, current != self._seen
+        self._seen = current
+        if first or not changed:
+            return False
+        if self._reconnect is not None:
+            self.vectorstore = self._reconnect()
+        return True
 
     @property
     def _collection(self) -> Any:
@@ -178,6 +200,8 @@ class KnowledgeStore:
             meta = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
             meta[_GENERATION] = int(meta.get(_GENERATION, 0)) + 1
             self._collection.modify(metadata=meta)
+        if self._seen is not None:
+            self._seen = self.fingerprint()  # our own write is not a change made elsewhere
 
     def iter_chunks(
         self,
@@ -271,7 +295,11 @@ def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
             client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=client_settings)
             client.heartbeat()
         else:
-            Path(settings.chroma_dir).mkdir(parents=True, exist_ok=True)
+            from assistant.adapters.datadir import private_dir, private_tree
+
+            private_dir(settings.data_dir)
+            private_tree(settings.chroma_dir)
+            private_dir(settings.chroma_dir)
             client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
     except Exception as exc:  # noqa: BLE001 - any client failure becomes one clear message
         where = f"{cfg.host}:{cfg.port}" if cfg.host else str(settings.chroma_dir)
@@ -290,4 +318,27 @@ def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
         )
     vs = Chroma(client=client, collection_name=cfg.collection, embedding_function=embeddings)
     where = f"{cfg.host}:{cfg.port}" if cfg.host else ""
-    return KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch, where=where)
+    reconnect = None if cfg.host else _reconnector(settings.chroma_dir, cfg.collection, embeddings)
+    store = KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch, where=where, reconnect=reconnect)
+    store.sync()  # what this client sees now: later writes by other processes show as changes
+    return store
+
+
+def _reconnector(path: Path, collection: str, embeddings: Embeddings) -> Callable[[], Chroma]:
+    """A fresh embedded client for ``path``: Chroma shares one client system per folder and
+    process, so the cached one is dropped (not stopped: a request may still be reading it)."""
+
+    def reconnect() -> Chroma:
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+        from chromadb.config import Settings as ChromaClientSettings
+        from langchain_chroma import Chroma
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaClientSettings(anonymized_telemetry=False)
+        )
+        return Chroma(client=client, collection_name=collection, embedding_function=embeddings)
+
+    return reconnect

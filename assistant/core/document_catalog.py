@@ -6,8 +6,10 @@ exist only as ingested files (e.g. 北京市人民防空条例), not in the buil
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.documents import DOC_TYPE_LABELS, STATUS_LABELS, Hit
@@ -103,10 +105,31 @@ def _summary(src: str, m: dict[str, Any]) -> DocumentSummary:
 class KnowledgeArticles:
     """Regulation articles held in ingested files, for the citation resolver."""
 
-    def __init__(self, store: KnowledgeStore) -> None:
+    def __init__(self, store: KnowledgeStore | None) -> None:
         self.store = store
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
         self._shelf: tuple[list[int], list[str]] | None = None
+
+    def save(self, path: Path) -> None:
+        """Write the articles to ``path`` so ``cite``/``verify`` read them without the store."""
+        rows = [entry for by_no in self._articles.values() for parts in by_no.values() for entry in parts]
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> KnowledgeArticles:
+        """Articles saved by :meth:`save` (read-only: no store behind them).
+
+        Raises:
+            OSError, ValueError: missing or unreadable file.
+        """
+        articles = cls(None)
+        index: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            index.setdefault(entry["law"], {}).setdefault(int(entry["article_no"]), []).append(entry)
+        articles._index = index
+        return articles
 
     def reports(self) -> tuple[list[int], list[str]]:
         """Years and organizations of the annual reports stored (for 去年 and "our office")."""
@@ -140,6 +163,8 @@ class KnowledgeArticles:
 
     def refresh(self) -> None:
         """Re-read the store (after ingest or removal)."""
+        if self.store is None:
+            return  # loaded from a saved file: nothing to re-read
         self._shelf = None
         index: dict[str, dict[int, list[dict[str, Any]]]] = {}
         where = {"doc_type": "regulation", "origin": "file"}

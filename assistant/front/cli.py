@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from assistant.documents import DOC_TYPE_LABELS
 from assistant.front.cli_progress import STATUS_LABELS, RichProgress, make_progress
+from assistant.front.errors import log_failure, settings_message, user_message
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
+    from assistant.config import Settings
+    from assistant.core.citations import CitationResolver
     from assistant.core.ingest import IngestReport
 
 app = typer.Typer(help="法治报告助手：知识库检索、法条引用、问答与年度报告起草。", no_args_is_help=True)
@@ -38,18 +43,61 @@ def _state(ctx: typer.Context) -> dict[str, Any]:
 def get_assistant(ctx: typer.Context, llm: str | None = None) -> Assistant:
     """Build (once per command) the assistant from the settings chosen on the command line."""
     from assistant.app import build_assistant
-    from assistant.config import load_settings
 
     state = _state(ctx)
     if "assistant" not in state:
+        settings = get_settings(ctx)
         try:
-            settings = load_settings(state.get("config"))
             state["assistant"] = build_assistant(settings, llm_backend=llm)
-        except (FileNotFoundError, ValueError, ImportError, RuntimeError) as exc:
-            err.print(f"[red]启动失败：{exc}[/red]")
-            raise typer.Exit(2) from exc
+        except Exception as exc:  # noqa: BLE001 - one Chinese line naming the setting; details logged
+            _fail(f"启动失败：{exc}" if _is_startup_error(exc) else f"启动失败：{user_message(exc)}",
+                  exc, settings.data_dir, code=2)
         ctx.call_on_close(state["assistant"].close)
     return state["assistant"]
+
+
+def get_citations(ctx: typer.Context) -> CitationResolver:
+    """The citation resolver, without Chroma or the embedding model when the knowledge base's
+    local articles are saved (the whole assistant otherwise, which then saves them)."""
+    from assistant.app import build_citations
+
+    settings = get_settings(ctx)
+    try:
+        resolver = build_citations(settings)
+    except Exception as exc:  # noqa: BLE001 - one Chinese line naming the setting; details logged
+        _fail(f"启动失败：{exc}", exc, settings.data_dir, code=2)
+    if resolver is None:
+        asst = get_assistant(ctx)
+        asst.save_articles()
+        resolver = asst.resolver
+    return resolver
+
+
+def get_settings(ctx: typer.Context) -> Settings:
+    """The settings chosen on the command line; an unreadable config exits with one line."""
+    from assistant.config import load_settings
+
+    state = _state(ctx)
+    if "settings" not in state:
+        try:
+            state["settings"] = load_settings(state.get("config"))
+        except Exception as exc:  # noqa: BLE001 - bad TOML, invalid value, missing file
+            _fail(settings_message(exc), exc, None, code=2)
+    return state["settings"]
+
+
+def _is_startup_error(exc: BaseException) -> bool:
+    from assistant.app import StartupError
+
+    return isinstance(exc, StartupError)
+
+
+def _fail(message: str, exc: BaseException, data_dir: Path | None, code: int = 1) -> NoReturn:
+    """Print one Chinese line (the log file named), keep the traceback in the log, exit."""
+    path = log_failure(exc, data_dir)
+    where = f"（详细信息见 {path}）" if path else ""
+    err.print(f"[red]{escape(message)}{where}[/red]", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from exc
 
 
 def _print_json(data: Any) -> None:
@@ -70,22 +118,44 @@ def _print_report(report: IngestReport, as_json: bool = False) -> None:
         return
     for note in report.notes:
         err.print(f"[yellow]{note}[/yellow]")
-    table = Table(title="入库结果")
-    for col in ("文件", "类型", "结果", "片段数", "说明"):
-        table.add_column(col)
-    for r in report.results:
-        style = "red" if r.status == "error" else None
-        table.add_row(
-            r.source, r.doc_type or "-", STATUS_LABELS.get(r.status, r.status), str(r.chunks),
-            r.message, style=style,
-        )
-    console.print(table)
+    rows = report.results
+    if len(rows) > TABLE_MAX_ROWS:  # a whole law library: counts, then only what needs attention
+        console.print(_result_counts(rows), highlight=False)
+        rows = [r for r in rows if r.status not in ("added", "unchanged", "replaced")]
+    if rows:
+        table = Table(title="入库结果" if len(rows) == len(report.results) else "需要注意的项目")
+        for col in ("文件", "类型", "结果", "片段数", "说明"):
+            table.add_column(col)
+        for r in rows:
+            style = "red" if r.status == "error" else None
+            table.add_row(
+                r.source, DOC_TYPE_LABELS.get(r.doc_type or "", r.doc_type or "-"),
+                STATUS_LABELS.get(r.status, r.status), str(r.chunks), r.message, style=style,
+            )
+        console.print(table)
     console.print(
         f"共处理 {len(report.results)} 项，新写入 {report.chunks_written} 个片段，"
         f"失败 {len(report.errors)} 项，用时 {report.seconds:.1f} 秒。"
     )
     if report.error:
         err.print(f"[red]导入未全部完成：{report.error}[/red]")
+
+
+TABLE_MAX_ROWS = 20
+
+
+def _result_counts(results: list[Any]) -> str:
+    """``法规 328 项：已添加 3 项、未变化（跳过）325 项`` — one line per document type."""
+    by_type: dict[str, dict[str, int]] = {}
+    for r in results:
+        label = DOC_TYPE_LABELS.get(r.doc_type or "", "其他")
+        counts = by_type.setdefault(label, {})
+        counts[r.status] = counts.get(r.status, 0) + 1
+    lines = []
+    for label, counts in by_type.items():
+        parts = "、".join(f"{STATUS_LABELS.get(k, k)} {n} 项" for k, n in counts.items())
+        lines.append(f"{label} {sum(counts.values())} 项：{parts}")
+    return "\n".join(lines)
 
 
 @app.callback()
@@ -189,8 +259,9 @@ def cite(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """按引用精确查找法条原文。"""
-    asst = get_assistant(ctx)
-    result = asst.cite(citation)
+    from assistant.hanzi import to_simplified
+
+    result = get_citations(ctx).resolve(to_simplified(citation))
     if as_json:
         _print_json(result.to_json())
     elif result.found:
@@ -322,7 +393,7 @@ def _print_answer(answer: Any, as_json: bool) -> None:
         _print_json(answer.to_json())
         return
     for w in answer.warnings:
-        err.print(f"[yellow]提示：{w}[/yellow]")
+        err.print(f"[yellow]提示：{escape(w)}[/yellow]", soft_wrap=True)
     _print_sources(answer)
 
 
@@ -337,8 +408,11 @@ def _print_sources(answer: Any) -> None:
         err.print(f"[yellow]提示：{LEXICAL_NOTE}[/yellow]")
     console.print("\n[bold]出处[/bold]")
     for src in answer.sources:
-        page = f" 第{src['page']}页" if src.get("page") else ""
-        console.print(f"[{src.get('n', '')}] {src.get('label') or src.get('title')}{page}  [dim]{src.get('source') or ''}[/dim]")
+        label = str(src.get("label") or src.get("title") or "")
+        page = f"第{src['page']}页" if src.get("page") else ""
+        shown = f"{label} {page}" if page and page not in label else label  # the label may say it
+        console.print(f"[{src.get('n', '')}] {escape(shown)}  [dim]{escape(str(src.get('source') or ''))}[/dim]",
+                      highlight=False)
 
 
 @app.command()
@@ -412,7 +486,7 @@ def verify(
 ) -> None:
     """核验文稿中所有法规引用。"""
     text = _read_text(file)
-    checks = get_assistant(ctx).resolver.verify(text, as_of=year)
+    checks = get_citations(ctx).verify(text, as_of=year)
     bad = [c for c in checks if c.status != "ok"]
     if as_json:
         _print_json({"total": len(checks), "problems": len(bad), "checks": [c.to_json() for c in checks]})
@@ -481,13 +555,17 @@ def serve(
     host: Annotated[str | None, typer.Option(help="监听地址（默认 127.0.0.1）")] = None,
     port: Annotated[int | None, typer.Option(help="端口（默认 7860）")] = None,
     llm: Annotated[str | None, LLM_OPTION] = None,
+    allow_no_login: Annotated[bool, typer.Option(
+        "--allow-no-login", help="在非本机地址上不设登录也启动（局域网内任何人都能访问和删除知识库）")] = False,
 ) -> None:
     """启动网页界面：加载模型和索引后打印网址和“已就绪”。"""
     import time
 
+    t0 = time.perf_counter()
+    settings = get_settings(ctx)
+    _check_exposure(host or settings.ui.host, bool(settings.ui.users), allow_no_login)
     from assistant.front.ui.app import serve as serve_ui
 
-    t0 = time.perf_counter()
     console.print("正在加载模型和索引……", highlight=False)
     asst = get_assistant(ctx, llm)
     if asst.store.count() == 0:
@@ -505,6 +583,32 @@ def serve(
         demo.block_thread()
     finally:
         demo.close()
+
+
+def _check_exposure(host: str, has_users: bool, allowed: bool) -> None:
+    """Refuse to listen beyond this machine without a login, unless explicitly allowed."""
+    if has_users or is_loopback(host):
+        return
+    if not allowed:
+        err.print(
+            f"[red]拒绝启动：监听地址 {escape(host)} 可从其他机器访问，但未配置登录用户（ui.users），"
+            "任何人都能查看和删除知识库。请先用 assistant hash-password 生成口令并写入配置；"
+            "确需无登录开放时加 --allow-no-login。[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    err.print(f"[yellow]警告：监听 {escape(host)} 且未设登录，网络中任何人都能查看、导入和删除知识库。[/yellow]",
+              soft_wrap=True)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
 
 
 def _answers(url: str, timeout: float = 120.0) -> bool:
@@ -530,16 +634,37 @@ def hash_password_cmd() -> None:
     """生成登录口令哈希（写入配置 ui.users，不要保存明文）。"""
     from assistant.front.ui.auth import hash_password
 
-    password = typer.prompt("口令", hide_input=True, confirmation_prompt=True)
+    # Prompts go to stderr: stdout carries the hash alone, so it can be piped or redirected.
+    password = typer.prompt("口令", hide_input=True, confirmation_prompt="再次输入口令", err=True)
     if len(password) < 8:
         err.print("[red]口令至少 8 个字符。[/red]")
         raise typer.Exit(2)
-    console.print(hash_password(password))
+    # Written directly, never through rich: a console would wrap it at 80 columns when piped,
+    # and the first line alone does not verify.
+    sys.stdout.write(hash_password(password) + "\n")
+
+
+def _data_dir_or_none() -> Path | None:
+    from assistant.config import load_settings
+
+    try:
+        return load_settings().data_dir
+    except Exception:  # noqa: BLE001 - the log then goes to the default data folder
+        return None
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: any unexpected failure is one Chinese line, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the traceback goes to the log
+        path = log_failure(exc, _data_dir_or_none())
+        where = f"（详细信息见 {path}）" if path else ""
+        err.print(f"[red]{escape(user_message(exc))}{where}[/red]", highlight=False, soft_wrap=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

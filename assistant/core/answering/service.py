@@ -45,6 +45,7 @@ from assistant.core.answering.intent import Cues
 from assistant.core.answering.question import Question
 from assistant.core.answering.reports import Documents
 from assistant.documents import Hit
+from assistant.hanzi import to_simplified
 from assistant.prompts import Prompt, load_prompt
 
 Shelf = Callable[[], tuple[list[int], list[str]]]  # report years, report organizations
@@ -116,7 +117,7 @@ class AnswerService:
         The final answer is authoritative: guards may have changed the streamed text, and a
         model failure midway replaces it with the offline answer.
         """
-        question = (question or "").strip()
+        question = to_simplified((question or "").strip())  # 繁体 questions read as 简体
         if not question:
             yield Answer("请先输入问题。", found=False, warnings=["问题为空"])
             return

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.ingest.normalize import SourceLine, join_lines, normalize_line, normalize_text
 from assistant.documents import content_hash
-from assistant.messages import UserError, to_chinese
+from assistant.hanzi import to_simplified
+from assistant.messages import UserError, chinese_detail
 
 if TYPE_CHECKING:
     from assistant.core.ingest.scans import PageProgress, ScanReader
 
 FILE_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "md", ".markdown": "md"}
+# A document is converted 繁体 → 简体 when this share of its characters is traditional-only.
+TRADITIONAL_SHARE = 0.02
 SUPPORTED_LABEL = "PDF（.pdf）、Word（.docx）、纯文本（.txt）、Markdown（.md、.markdown）"
 
 # Page furniture such as "- 3 -", "3", "第3页", "3 / 9" printed above or below the body.
@@ -83,6 +86,10 @@ def load_file(
         text = normalize_text(decode_text(data, name))
     if not text.strip():
         raise IngestError(f"未能从“{name}”提取到文字内容")
+    simplified = to_simplified(text, min_share=TRADITIONAL_SHARE)
+    if simplified is not text:  # a traditional document is stored (and searched) as simplified
+        text = simplified
+        pages = [(page, to_simplified(page_text)) for page, page_text in pages] if pages else pages
     return LoadedDocument(path, text, pages, content_hash(data), file_type)
 
 
@@ -148,7 +155,7 @@ def _read_pdf(
     except Exception as exc:  # pypdf raises many types for damaged files
         if "decrypt" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise IngestError(f"文件“{name}”已加密，请先解除密码保护后再导入") from exc
-        raise IngestError(f"文件“{name}”已损坏或格式不正确，无法读取 PDF：{to_chinese(str(exc))}") from exc
+        raise IngestError(f"文件“{name}”已损坏或格式不正确，无法读取 PDF{chinese_detail(str(exc))}") from exc
     # A page with a text layer keeps it; only pages without one go to OCR.
     blank = [(number, page) for number, page, lines in per_page if not any(ln.text for ln in lines)]
     recognised = _recognise(scans, file_hash, blank, name, progress) if blank else {}
@@ -215,10 +222,44 @@ def _trim_blank(lines: list[SourceLine]) -> None:
         lines.pop()
 
 
+# A .docx is a zip: its size on disk says little about what it unpacks to. python-docx reads
+# every part into memory and lxml parses the XML, so a small file holding a huge document.xml
+# (a "zip bomb") would take gigabytes. The zip directory lists every part's unpacked size;
+# it is checked before anything is unpacked (zipfile never inflates beyond the listed size).
+MAX_UNZIPPED_XML_MB = 64
+MAX_UNZIPPED_MB = 256
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a .docx whose parts would unpack to more than the limits above.
+
+    Raises:
+        IngestError: with the sizes, in Chinese.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(
+            f"文件“{path.name}”已损坏或格式不正确，无法读取 Word 文档：不是有效的 .docx（zip）文件"
+        ) from exc
+    total = sum(i.file_size for i in infos) / 2**20
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))) / 2**20
+    if xml > MAX_UNZIPPED_XML_MB or total > MAX_UNZIPPED_MB:
+        raise IngestError(
+            f"文件“{path.name}”解压后过大（文字部分 {xml:.0f} MB、共 {total:.0f} MB，"
+            f"上限分别为 {MAX_UNZIPPED_XML_MB} MB 和 {MAX_UNZIPPED_MB} MB），可能已损坏或是恶意构造的文件，未导入。"
+            "如确为正常文档，请拆分后再导入。"
+        )
+
+
 def _read_docx(path: Path) -> str:
     import docx
     from docx.table import Table
 
+    check_archive(path)
     try:
         document = docx.Document(str(path))
         out: list[str] = []
@@ -229,7 +270,7 @@ def _read_docx(path: Path) -> str:
                 out.append(block.text)
     except Exception as exc:  # zipfile, lxml and python-docx errors alike
         raise IngestError(
-            f"文件“{path.name}”已损坏或格式不正确，无法读取 Word 文档：{to_chinese(str(exc))}"
+            f"文件“{path.name}”已损坏或格式不正确，无法读取 Word 文档{chinese_detail(str(exc))}"
         ) from exc
     return "\n".join(out)
 

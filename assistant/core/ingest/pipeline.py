@@ -176,14 +176,14 @@ class Ingestor:
         from assistant.adapters.store import StoreError
 
         progress.start(sum(len(item.ids) for item in pending), label)
-        written = 0
+        saved = _Counted(progress)  # counts every batch stored, even of a file cut off midway
         for item in pending:
             if report.error:
                 # The store is gone: say so for every file left instead of retrying each.
                 item.result.status, item.result.message = "error", f"未写入：{report.error}"
             else:
                 try:
-                    written += self._write_one(item, progress)
+                    self._write_one(item, saved)
                 except StoreError as exc:
                     report.error = str(exc)
                     item.result.status, item.result.message = "error", f"写入中断：{exc}"
@@ -192,13 +192,13 @@ class Ingestor:
                     item.result.message = f"写入知识库失败：{exc}"
             report.results.append(item.result)
             progress.file_done(item.result)
-        return written
+        return saved.written
 
-    def _write_one(self, item: _Pending, progress: Progress) -> int:
+    def _write_one(self, item: _Pending, progress: _Counted) -> int:
         stored = item.stored_ids
         have = stored & set(item.ids) if stored is not None else self.store.existing_ids(item.ids)
         missing = [i for i, cid in enumerate(item.ids) if cid not in have]
-        progress.advance(len(item.ids) - len(missing))
+        progress.skipped(len(item.ids) - len(missing))
         # Precomputed vectors first, then whatever has none is embedded.
         known = [i for i in missing if item.ids[i] in item.vectors]
         rest = [i for i in missing if item.ids[i] not in item.vectors]
@@ -209,7 +209,7 @@ class Ingestor:
                     [item.texts[i] for i in part],
                     [item.metas[i] for i in part],
                     [item.ids[i] for i in part],
-                    on_batch=progress.advance,
+                    on_batch=progress.stored,
                     vectors=vectors,
                 )
         stale = self._stale_ids(item)
@@ -308,6 +308,20 @@ class Ingestor:
                 metas.append(meta)
         result = FileResult(source, "added", len(texts), "", "regulation", law)
         return _Pending(result, doc_id, ids, texts, metas)
+
+
+class _Counted:
+    """Progress that also counts the chunks actually stored (batch by batch)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.written = progress, 0
+
+    def stored(self, n: int) -> None:
+        self.written += n
+        self.progress.advance(n)
+
+    def skipped(self, n: int) -> None:
+        self.progress.advance(n)
 
 
 def split_article(article: str, text: str, max_chars: int = _ARTICLE_MAX_CHARS) -> list[tuple[str, int]]:

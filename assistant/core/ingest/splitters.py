@@ -91,11 +91,13 @@ class _PageFinder:
     """Page of a chunk: the page whose paragraphs contain the chunk's first text."""
 
     def __init__(self, pages: Pages) -> None:
-        self.pages = pages or []
+        # Compared without whitespace: a regulation's articles are re-joined from their lines
+        # (OCR text of a scanned page breaks lines elsewhere), so spaces and line breaks differ.
+        self.pages = [(page, _WHITESPACE.sub("", text)) for page, text in pages or []]
         self.pos = 0
 
     def __call__(self, snippet: str) -> int | None:
-        snippet = snippet.strip()[:40]
+        snippet = _WHITESPACE.sub("", snippet)[:30]
         if not self.pages or not snippet:
             return None
         order = list(range(self.pos, len(self.pages))) + list(range(self.pos))
@@ -104,6 +106,9 @@ class _PageFinder:
                 self.pos = i
                 return self.pages[i][0]
         return None
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _meta(info: DocInfo, **extra: Any) -> dict[str, Any]:

@@ -97,6 +97,13 @@ class HybridRetriever:
         with self._lock:
             self._snapshot = snapshot
 
+    def reload(self) -> None:
+        """Forget the snapshot: the next search loads the saved one if it matches the store
+        (another process saved it after writing), else rebuilds."""
+        with self._lock:
+            self._snapshot = None
+        self._current()
+
     def _current(self) -> Snapshot:
         """The current snapshot: loaded from the cache when the store is unchanged, else built."""
         if self._snapshot is None and self.cache_dir:

@@ -7,6 +7,7 @@ metrics). It is read on first use, never at import.
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -21,14 +22,34 @@ class RankerError(RuntimeError):
     """The ranking model cannot be used (message for users, in Chinese)."""
 
 
+# lightgbm imports these when installed only to offer its scikit-learn / pandas / dask
+# wrappers and plotting (~3 s of a cold `assistant search`); the Booster needs none of them.
+_OPTIONAL_FOR_LIGHTGBM = ("sklearn", "pandas", "pyarrow", "dask", "matplotlib", "graphviz", "datatable")
+
+
+def _import_lightgbm():
+    """``lightgbm`` without its optional integrations (unless something imported them already)."""
+    if "lightgbm" in sys.modules:
+        return sys.modules["lightgbm"]
+    hidden = [name for name in _OPTIONAL_FOR_LIGHTGBM if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import fails: lightgbm skips it
+    try:
+        import lightgbm
+    except ImportError as exc:  # pragma: no cover - lightgbm is a core dependency
+        raise RankerError("缺少 lightgbm：请重新安装本程序（pip install -e .）") from exc
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]  # importable again for whoever needs them
+    return lightgbm
+
+
 class LearnedRanker:
     """Scores candidate feature rows; higher is better."""
 
     def __init__(self, model_text: str) -> None:
-        try:
-            import lightgbm
-        except ImportError as exc:  # pragma: no cover - lightgbm is a core dependency
-            raise RankerError("缺少 lightgbm：请重新安装本程序（pip install -e .）") from exc
+        lightgbm = _import_lightgbm()
         self._booster = lightgbm.Booster(model_str=model_text)
         names = tuple(self._booster.feature_name())
         if names != FEATURES:

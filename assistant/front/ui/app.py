@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+import time
 from functools import partial
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
@@ -16,7 +21,7 @@ from assistant.front.ui.auth import make_auth
 from assistant.front.ui.chat import build_chat_tab
 from assistant.front.ui.drafting import sessions_root
 from assistant.front.ui.drafting_tab import build_drafting_tab
-from assistant.front.ui.errors import ChineseErrors
+from assistant.front.ui.errors import ChineseErrors, body_rewriter
 from assistant.front.ui.formatting import status_markdown
 from assistant.front.ui.knowledge import build_knowledge_tab, refresh
 from assistant.front.ui.lookup import build_lookup_tab
@@ -24,6 +29,11 @@ from assistant.front.ui.lookup import build_lookup_tab
 if TYPE_CHECKING:
     from assistant.app import Assistant
 
+log = logging.getLogger(__name__)
+# Handlers callable as an API by name (gradio_client, /gradio_api/call/ask); all others are
+# the page's own and refused on the by-name routes.
+PUBLIC_API = frozenset({"ask"})
+_NAMED_ROUTE = re.compile(r"^(?:/gradio_api)?/(?:run|api|call(?:/v2)?)/([^/]+)")
 TITLE = "法治报告助手"
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 
@@ -45,7 +55,31 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 knowledge_outputs = build_knowledge_tab(assistant, status)
         demo.load(draft_load, None, draft_outputs, api_visibility="private")
         demo.load(partial(refresh, assistant), None, knowledge_outputs, api_visibility="private")
+    for fn in demo.fns.values():  # the page's own handlers (upload, delete …) are no API
+        if fn.api_name not in PUBLIC_API:
+            fn.api_visibility = "private"
     return demo
+
+
+class InternalEndpoints:
+    """Refuse Gradio's by-name API routes (``/gradio_api/call|api|run/<name>``) for every
+    handler except the public ones: "private" only hides a handler from the API page and the
+    Gradio client, while these routes would still run it (two POSTs could delete documents)."""
+
+    def __init__(self, app: Any, public: frozenset[str] = PUBLIC_API) -> None:
+        self.app, self.public = app, public
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        match = _NAMED_ROUTE.match(scope.get("path", "")) if scope["type"] == "http" else None
+        if match and match.group(1) not in self.public:
+            body = json.dumps({"detail": "该功能只能在网页界面中使用，不提供接口调用"},
+                              ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 404,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
 
 
 def theme() -> gr.themes.Base:
@@ -74,8 +108,49 @@ def launch_options(assistant: Assistant, host: str | None = None, port: int | No
         "ssr_mode": False,
         "show_error": True,
         "quiet": True,
-        "app_kwargs": {"middleware": [Middleware(ChineseErrors)]},
+        "app_kwargs": {"middleware": [
+            Middleware(ChineseErrors), Middleware(InternalEndpoints),
+            Middleware(StoreSync, assistant=assistant), *([Middleware(LoginNotice)] if auth else []),
+        ]},
     }
+
+
+class StoreSync:
+    """Before handling a request, pick up documents another process (``assistant ingest``)
+    wrote into this knowledge base: a fingerprint check at most once a second, in a worker
+    thread, and a reload only after a change."""
+
+    def __init__(self, app: Any, assistant: Assistant, every: float = 1.0) -> None:
+        self.app, self.assistant, self.every = app, assistant, every
+        self._next = 0.0
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        now = time.monotonic()
+        if scope["type"] == "http" and now >= self._next:
+            self._next = now + self.every
+            try:
+                await anyio.to_thread.run_sync(self.assistant.sync)
+            except Exception as exc:  # noqa: BLE001 - a failed check must not fail the request
+                log.warning("知识库变更检查失败：%s", exc)
+        await self.app(scope, receive, send)
+
+
+class LoginNotice:
+    """Add ``login_notice.js`` to the HTML page, so the login form shows the server's message
+    (a lockout and its remaining time) instead of Gradio's fixed "wrong credentials" text."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        script = resources.files("assistant.front.ui").joinpath("login_notice.js").read_text(encoding="utf-8")
+        self.tag = f"<script>{script}</script>".encode()
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        html = body_rewriter(send, lambda start: b"text/html" in dict(start.get("headers") or []).get(
+            b"content-type", b""), lambda body, _kind: body.replace(b"</head>", self.tag + b"</head>", 1))
+        await self.app(scope, receive, html)
 
 
 def serve(assistant: Assistant, host: str | None = None, port: int | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -85,7 +86,31 @@ class LoginGuard:
 
 
 def make_auth(users: Mapping[str, str]) -> Callable[[str, str], bool] | None:
-    """Gradio ``auth`` callable checking ``users`` (name -> hash); None when nobody is configured."""
+    """Gradio ``auth`` callable checking ``users`` (name -> hash); None when nobody is configured.
+
+    A locked-out name is refused with the remaining time (HTTP 400 whose ``detail`` the login
+    page shows), not with the plain "wrong password" that would make staff keep trying.
+    """
     if not users:
         return None
-    return LoginGuard(dict(users)).check
+    guard = LoginGuard(dict(users))
+
+    def auth(username: str, password: str) -> bool:
+        if guard.check(username, password):
+            return True
+        remaining = guard.lock_remaining(username)
+        if remaining > 0:
+            from fastapi import HTTPException
+
+            raise HTTPException(status_code=400, detail=locked_message(remaining))
+        return False
+
+    auth.guard = guard  # type: ignore[attr-defined]  # for tests and the admin's inspection
+    return auth
+
+
+def locked_message(seconds: float) -> str:
+    """Chinese notice for a locked-out name, with the time left."""
+    left = max(1, math.ceil(seconds))
+    wait = f"{left} 秒" if left < 120 else f"约 {math.ceil(left / 60)} 分钟"
+    return f"该用户名因连续输错口令已被暂时锁定，请 {wait}后再试"

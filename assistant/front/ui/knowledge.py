@@ -20,7 +20,13 @@ from assistant.front.ui.formatting import (
     ingest_summary,
     status_markdown,
 )
-from assistant.front.ui.uploads import ALLOWED_SUFFIXES, UploadError, settle_upload, store_upload
+from assistant.front.ui.uploads import (
+    ALLOWED_SUFFIXES,
+    RejectedUpload,
+    UploadError,
+    settle_upload,
+    store_upload,
+)
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -93,12 +99,35 @@ def save_uploads(assistant: Assistant, files: list[Any] | None) -> tuple[list[Pa
     settings = assistant.settings
     stored, rejected = [], []
     for f in files or []:
+        if isinstance(f, RejectedUpload):
+            rejected.append(_rejected(Path(f.name).name, f.message))
+            if f.path:
+                discard_gradio_copy(Path(f.path))
+            continue
         path = Path(getattr(f, "name", None) or str(f))
         try:
             stored.append(store_upload(path, settings.uploads_dir, settings.upload_limit_mb).path)
         except UploadError as exc:
             rejected.append(_rejected(path.name, str(exc)))
+        finally:
+            discard_gradio_copy(path)
     return stored, rejected
+
+
+def discard_gradio_copy(path: Path) -> None:
+    """Delete Gradio's copy of an upload: its temp folder is shared by every Gradio app on the
+    machine, while the knowledge base's copy lives in the private data directory."""
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder()).resolve()
+    try:
+        resolved = path.resolve()
+        if root in resolved.parents:
+            resolved.unlink(missing_ok=True)
+            if resolved.parent != root and not any(resolved.parent.iterdir()):
+                resolved.parent.rmdir()  # Gradio keeps each upload in its own hashed folder
+    except OSError as exc:
+        log.warning("无法删除上传临时文件 %s：%s", path, exc)
 
 
 def upload_files(assistant: Assistant, files: list[Any] | None, progress=gr.Progress()):  # noqa: B008

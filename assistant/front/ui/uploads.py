@@ -22,6 +22,15 @@ class UploadError(ValueError):
 
 
 @dataclass
+class RejectedUpload:
+    """A file of an upload batch refused before the handler ran (e.g. by its type)."""
+
+    name: str
+    message: str
+    path: str = ""  # Gradio's temporary copy
+
+
+@dataclass
 class StoredUpload:
     """One accepted upload."""
 
