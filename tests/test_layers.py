@@ -14,7 +14,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 LAYERS = {"kernel": 0, "adapters": 1, "core": 2, "app": 3, "front": 4}
 # What a front end may use of the core: the service packages' public faces (their __init__).
-SERVICE_FACES = {"assistant.core.answering", "assistant.core.drafting", "assistant.core.ingest"}
+# The packages whose __init__ is a whole use case (answer, draft, ingest, cite/verify).
+SERVICE_FACES = {
+    "assistant.core.answering",
+    "assistant.core.citations",
+    "assistant.core.drafting",
+    "assistant.core.ingest",
+}
 
 
 def module_name(path: Path) -> str:
@@ -71,7 +77,7 @@ def test_the_layer_folders_exist():
     for folder in ("adapters", "core", "front"):
         assert (PACKAGE / folder / "__init__.py").is_file(), folder
     kernel = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "app"}
-    assert kernel <= {"config", "prompts", "documents", "numerals", "bigrams", "messages"}, kernel
+    assert kernel <= {"config", "prompts", "documents", "numerals", "bigrams", "messages", "hanzi"}, kernel
 
 
 def test_no_module_imports_upward():
