@@ -209,6 +209,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         settings=settings.answering,
         backend=settings.embedding.backend,
         shelf=articles.reports,
+        holdings=articles.holdings,
         documents=articles.chunks_of,
     )
     # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.core.answering.question import has_report_cue, keywords
+from assistant.core.answering.years import YEAR
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
 PARAGRAPH_REF = re.compile(rf"第{_NUM}款")
 ITEM_REF = re.compile(rf"第{_NUM}项")
 YEAR_REF = re.compile(r"(?:那|这|该|同|当)一?年(?:度)?")
-_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述)(?:几|些|种|类|项|个|方面)")
 _ASKING = re.compile(r"[？?吗呢]|多少|多久|几|哪|什么|怎么|如何|是否|能否|要不要|能不能|谁")
 _PLURAL = re.compile(r"(?:这|那|上述)(?:几|些)[个项种类条]?")
@@ -132,6 +132,20 @@ def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None,
     return None, None
 
 
+def named_laws(question: str, names: _Names) -> list[str]:
+    """Laws the question writes by name (《…》 or a known name or alias), in order."""
+    match_before = getattr(names, "match_before", None)
+    found: list[str] = []
+    if match_before is not None:
+        for end in range(2, len(question) + 1):
+            hit = match_before(question, end)
+            if hit and hit[0] not in found:
+                found.append(hit[0])
+    if not found and "《" in question:
+        found = list(names.detect(question))
+    return found
+
+
 def names_law_explicitly(question: str, names: _Names, detected: list[str]) -> bool:
     """Whether the question writes a law's name (not merely implies one by topic keywords)."""
     if "《" in question:
@@ -188,13 +202,13 @@ def resolve_followup(
 
 def fill_year(question: str, conversation: Conversation) -> str:
     """Replace ``那一年``/``当年`` with the latest year named in the conversation."""
-    if not YEAR_REF.search(question) or _YEAR.search(question):
+    if not YEAR_REF.search(question) or YEAR.search(question):
         return question
     for turn in reversed(conversation.turns):
         for text in (turn.question, turn.answer):
-            years = _YEAR.findall(text)
+            years = YEAR.findall(text)
             if years:
-                return YEAR_REF.sub(years[-1].replace(" ", ""), question, count=1)
+                return YEAR_REF.sub(f"{years[-1]}年", question, count=1)
     return question
 
 
@@ -248,7 +262,7 @@ def listed_items(turn: Turn) -> str:
 def topic_of(question: str) -> str:
     """What a question is about: its clauses that ask nothing, without citations and years."""
     text = ARTICLE_REF.sub("", PARAGRAPH_REF.sub("", ITEM_REF.sub("", question)))
-    text = _YEAR.sub("", text)
+    text = YEAR.sub("", text)
     clauses = [c.strip() for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
     statements = [c for c in clauses if not _ASKING.search(c)]
     topic = "，".join(statements) or _ASKING.sub("", "".join(clauses))

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assistant.core.answering.intent import Cues, resolve_years
+from assistant.core.answering.intent import Cues
+from assistant.core.answering.scope import Mentions, Places
+from assistant.core.answering.years import YEAR, asked_years, resolve_years
 from assistant.core.ownwork import is_own_work
 
 QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
@@ -37,7 +39,6 @@ _QUESTION_PHRASE = re.compile(
 )
 STOP_CHARS = frozenset("的了吗呢吧啊么是在和与及或对把被为有个几多少请问那这其该")
 ABBREVIATIONS = (("人民防空", "人防"),)  # staff write the short form; texts the long one
-YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 FIGURE = re.compile(  # a measured figure: 500余人次, 伍千伍百元, 30%, not a bare year
     r"[\d一二两三四五六七八九十百千万亿伍陆柒捌玖拾佰仟][\d.]*余?(?:万|亿)?"
     r"(?:人次|件|次|场|个|支|册|元|名|人|项|家|户|处|期|批|篇|所|%|％|倍|平方米)"
@@ -92,11 +93,6 @@ def asks_quantity(question: str) -> bool:
     return any(cue in question for cue in QUANTITY_CUES)
 
 
-def asked_years(question: str) -> list[str]:
-    """Years a question names (``2021年`` → ``"2021"``)."""
-    return list(dict.fromkeys(YEAR.findall(question)))
-
-
 def has_report_cue(question: str, office_names: Iterable[str] = ()) -> bool:
     """Whether the wording points at the office's own work rather than at a law."""
     return bool(_REPORT_CUE.search(question)) or is_own_work(question, office_names)
@@ -139,12 +135,15 @@ class Question:
     years: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # articles it cites: "第二十二条"
     notes: tuple[str, ...] = ()  # how the question was read (relative years)
+    mentions: Mentions = field(default_factory=Mentions)  # districts, offices, periods named
+    laws: tuple[str, ...] = ()  # laws the question names (detected once, by the resolver)
     weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
 
     @classmethod
     def parse(
         cls, question: str, cues: Cues | None = None, office_names: Iterable[str] = (),
         report_years: Iterable[int] = (), this_year: int | None = None,
+        places: Places | None = None, laws: Iterable[str] = (),
     ) -> Question:
         """Analyse ``question`` once; scoring then only does substring tests."""
         cues = cues or Cues.load()
@@ -187,6 +186,8 @@ class Question:
             years=tuple(asked_years(query)),
             articles=tuple(f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)),
             notes=(years.note,) if years.note else (),
+            mentions=Mentions.read(query, places) if places else Mentions(),
+            laws=tuple(laws),
         )
 
     def weigh(self, texts: list[str]) -> Question:
