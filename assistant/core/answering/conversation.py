@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.core.answering.question import has_report_cue, keywords
+from assistant.core.answering.question import QUESTION_PHRASE, has_report_cue, keywords
 from assistant.core.answering.years import YEAR
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
@@ -182,7 +182,8 @@ def resolve_followup(
     if names_law_explicitly(question, names, detected):
         return Resolved(question, detected)
     law, article = find_focus(conversation, parser)
-    standalone = carry_topic(question, conversation)
+    report = has_report_cue(conversation.turns[-1].question, office_names)
+    standalone = carry_topic(question, conversation, report)
     if not law or has_report_cue(question, office_names):
         return Resolved(standalone, detected, standalone != question)
     article_ref = ARTICLE_REF.search(question)
@@ -212,8 +213,50 @@ def fill_year(question: str, conversation: Conversation) -> str:
     return question
 
 
-def carry_topic(question: str, conversation: Conversation) -> str:
-    """Prefix an elliptical question with the topic of the latest question that has one."""
+_OPENER = re.compile(r"^(?:那么|那|还有|另外|再问一下)[，,]?")
+_MEASURE = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:率|额|比例|人数|数量|总数|金额))(?:呢|是多少|有多少|为多少|多少)$")
+_NOUN = re.compile(r"^([\u4e00-\u9fff]{2,8})呢$")
+
+
+def rewrite_ask(prior: str, question: str) -> str | None:
+    """A follow-up on a report question made standalone: the prior question's scene (year,
+    office, topic) kept, only what is asked changed; None when the pattern does not fit.
+
+    ``区司法局2023年收到多少行政复议申请`` + ``审结了多少？`` → ``区司法局2023年审结了多少行政复议申请？``;
+    ``2021年人防办开了几次办公会`` + ``党组会呢？`` → ``2021年人防办开了几次党组会？``;
+    ``2021年我们接诉即办处置了多少件`` + ``满意率呢？`` → ``2021年我们接诉即办处置满意率是多少？``.
+    """
+    import jieba
+
+    ask = _OPENER.sub("", question.strip()).rstrip("？?。! ")
+    prior = prior.strip().rstrip("？?。! ")
+    found = QUESTION_PHRASE.search(prior)
+    if not found or not ask or "的" in ask:
+        return None
+    head = re.sub(r"[了过有是]+$", "", prior[: found.start()])
+    words = jieba.lcut(head)
+    verb = words[-1] if words and len(words[-1]) >= 2 and not YEAR.search(words[-1]) else ""
+    scene = head[: len(head) - len(verb)]
+    tail = prior[found.end() :]
+    if measure := _MEASURE.match(ask):
+        return f"{head}{measure.group(1)}是多少？"
+    if (noun := _NOUN.match(ask)) and not noun.group(1).startswith(("对", "在", "如果", "要是")):
+        return f"{prior[: found.end()]}{noun.group(1)}？" if len(tail) >= 2 else f"{head}{noun.group(1)}是多少？"
+    asked = QUESTION_PHRASE.search(ask)
+    if not asked:
+        return None
+    if asked.start() == 0:  # 多少人参加: the prior's object is the topic
+        return f"{scene}{tail}，{ask}？" if tail else None
+    return f"{scene}{ask}{tail if asked.end() == len(ask) else ''}？"
+
+
+def carry_topic(question: str, conversation: Conversation, report: bool = False) -> str:
+    """Make an elliptical question standalone: a follow-up on a report question by
+    :func:`rewrite_ask`, others prefixed with the topic of the latest question that has one."""
+    if report and conversation.turns and not YEAR.search(question):
+        rewritten = rewrite_ask(conversation.turns[-1].question, question)
+        if rewritten:
+            return rewritten
     own = sum(len(t) for t in keywords(question))
     if own >= MIN_TOPIC_CHARS and not _DEMONSTRATIVE.search(question):
         return question
@@ -223,8 +266,9 @@ def carry_topic(question: str, conversation: Conversation) -> str:
         if items:
             end = plural.end() + len(_first_word(question[plural.end() :]))
             return f"{question[:end]}（{items}）{question[end:]}"
+    own_year = bool(YEAR.search(question))
     for turn in reversed(conversation.turns):
-        topic = topic_of(turn.question)
+        topic = topic_of(turn.question, keep_year=not own_year)
         if topic and topic not in question:
             return f"{topic}，{question}"
     return question
@@ -259,11 +303,13 @@ def listed_items(turn: Turn) -> str:
     return "、".join(items)
 
 
-def topic_of(question: str) -> str:
-    """What a question is about: its clauses that ask nothing, without citations and years."""
+def topic_of(question: str, keep_year: bool = True) -> str:
+    """What a question is about: its clauses that ask nothing (or the asking clause without its
+    question words), without citations; its year too unless the follow-up names its own."""
     text = ARTICLE_REF.sub("", PARAGRAPH_REF.sub("", ITEM_REF.sub("", question)))
-    text = YEAR.sub("", text)
+    text = text if keep_year else YEAR.sub("", text)
     clauses = [c.strip() for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
     statements = [c for c in clauses if not _ASKING.search(c)]
-    topic = "，".join(statements) or _ASKING.sub("", "".join(clauses))
+    topic = "，".join(statements) or QUESTION_PHRASE.sub("", "".join(clauses))
+    topic = re.sub(r"(?:了|的|在|有|是|要|都)+$", "", topic.strip())
     return topic if sum(len(t) for t in keywords(topic)) >= MIN_TOPIC_CHARS else ""

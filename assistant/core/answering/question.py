@@ -19,7 +19,7 @@ from datetime import date
 from assistant.core.answering.intent import Cues
 from assistant.core.answering.scope import Mentions, Places
 from assistant.core.answering.years import YEAR, asked_years, resolve_years
-from assistant.core.ownwork import is_own_work
+from assistant.core.ownwork import OWN_WORK, is_own_work
 
 QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
 STOP_TERMS = frozenset(
@@ -33,7 +33,7 @@ _QUESTION_TOKEN = re.compile(
 # Not questions: "这几个指标" points back; "第16条" is a citation, not content.
 _MODAL = re.compile(r"^[能可要应会该](?=[\u4e00-\u9fff]$)")
 _NOT_ASKING = re.compile(r"[这那该此上述]+[几些]个?|第[零〇一二两三四五六七八九十百千\d]+[条款项]")
-_QUESTION_PHRASE = re.compile(
+QUESTION_PHRASE = re.compile(
     r"多少[钱次件个人场]?|多长时间|多久|几[次件个起处场支册级种类项名]?|哪[些个几条两]*|什么|怎么样?|"
     r"如何|是否|能否|要不要|能不能|有没有|是不是|[吗呢吧]"
 )
@@ -72,15 +72,31 @@ def keywords(text: str) -> list[str]:
 
     jieba.setLogLevel(logging.WARNING)  # the dictionary-loading banner is noise in a CLI
     out: list[str] = []
-    for tok in jieba.lcut(normalize(text)):
+    for tok in jieba.lcut(YEAR.sub(" ", normalize(text))):  # "2021年会前" is not "年会"
         tok = tok.strip()
-        if len(tok) < 2 or tok in STOP_TERMS or _QUESTION_TOKEN.match(tok):
+        if len(tok) < 2 or tok in STOP_TERMS or _QUESTION_TOKEN.match(tok) or OWN_WORK.fullmatch(tok):
             continue
         tok = _MODAL.sub("", tok)  # "能罚" asks whether one may 罚: the content is 罚
         if re.fullmatch(r"[\d.]+", tok) or not re.search(r"\w", tok) or tok in out:
             continue
         out.append(tok)
     return out
+
+
+FOCUS_WEIGHT = 3.0  # the word asked about ("审结了多少") over the scene ("行政复议申请")
+_FILLER = "了的是有为过"
+
+
+def _focus(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    """The term written right before the first question phrase ("审结了多少", "响应率是多少"),
+    else the one right after it ("多少人参加")."""
+    found = QUESTION_PHRASE.search(text)
+    if not found:
+        return ()
+    before = text[: found.start()].rstrip(_FILLER)[-6:]
+    after = text[found.end() :].lstrip(_FILLER)[:6]
+    near = [t for t in terms if t in before and before.rindex(t) + len(t) >= len(before) - 1]
+    return tuple(near or [t for t in terms if after.startswith(t)])
 
 
 def _bigrams(text: str) -> set[str]:
@@ -135,6 +151,7 @@ class Question:
     years: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # articles it cites: "第二十二条"
     notes: tuple[str, ...] = ()  # how the question was read (relative years)
+    focus: tuple[str, ...] = ()  # the words right at the question phrase: what is asked
     mentions: Mentions = field(default_factory=Mentions)  # districts, offices, periods named
     laws: tuple[str, ...] = ()  # laws the question names (detected once, by the resolver)
     weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
@@ -151,7 +168,7 @@ class Question:
         years = resolve_years(question, report_years, this_year or date.today().year)
         query = years.text
         text = _NOT_ASKING.sub(" ", normalize(query))
-        plain = YEAR.sub("", _QUESTION_PHRASE.sub(" ", text))
+        plain = YEAR.sub("", QUESTION_PHRASE.sub(" ", text))
         asked = _UNIT_ASKED.search(text)
         if asked:
             unit = re.compile(rf"[\d一二两三四五六七八九十百千万]余?{asked.group(1)}")
@@ -186,6 +203,7 @@ class Question:
             years=tuple(asked_years(query)),
             articles=tuple(f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)),
             notes=(years.note,) if years.note else (),
+            focus=_focus(text, terms),
             mentions=Mentions.read(query, places) if places else Mentions(),
             laws=tuple(laws),
         )
@@ -196,12 +214,13 @@ class Question:
         texts = [normalize(t) for t in texts]
         n = len(texts)
         clauses = [c for c in re.split(r"[，,；;]", self.text) if c.strip()]
-        asking = [c for c in clauses if _QUESTION_PHRASE.search(c)]
+        asking = [c for c in clauses if QUESTION_PHRASE.search(c)]
         focus = "".join(asking) if 0 < len(asking) < len(clauses) else ""
         weights = {}
         for t in self.terms:
             df = sum(t in text for text in texts)
-            weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+            asked = FOCUS_WEIGHT if t in self.focus else 1.5 if t in focus else 1
+            weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * asked
         return replace(self, weights=weights)
 
     def coverage(self, text: str) -> float:
