@@ -28,7 +28,7 @@ def compose(
         if shaped is not None:
             return Extract(*shaped)
     extract = picker.pick(q, hits)
-    if extract.hits and is_article(extract.hits[0]) and q.shape in ("legal", "fact"):
+    if extract.hits and is_article(extract.hits[0]) and q.shape in ("legal", "fact", "procedure"):
         shaped = legal_answer(q, extract.hits[0], hits)
         if shaped is not None:
             return Extract(*shaped)

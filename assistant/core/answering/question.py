@@ -83,6 +83,18 @@ def keywords(text: str) -> list[str]:
     return out
 
 
+def split_asks(text: str) -> list[str]:
+    """The separate asks of a question: sentences ending in ？, or clauses that each ask
+    ("多少天内申请，复查机关多少天内答复")."""
+    sentences = [s for s in re.split(r"[？?；;]", text) if s.strip()]
+    if len(sentences) == 1:
+        clauses = [c for c in re.split(r"[，,]", text) if c.strip()]
+        asking = [c for c in clauses if QUESTION_PHRASE.search(c)]
+        sentences = clauses if len(asking) > 1 and len(asking) == len(clauses) else sentences
+    asking = [s for s in sentences if QUESTION_PHRASE.search(s)]
+    return asking if len(asking) > 1 else [text]
+
+
 FOCUS_WEIGHT = 3.0  # the word asked about ("审结了多少") over the scene ("行政复议申请")
 _FILLER = "了的是有为过"
 
@@ -152,6 +164,7 @@ class Question:
     articles: tuple[str, ...] = ()  # articles it cites: "第二十二条"
     notes: tuple[str, ...] = ()  # how the question was read (relative years)
     focus: tuple[str, ...] = ()  # the words right at the question phrase: what is asked
+    parts: tuple[Question, ...] = ()  # each ask of a question with several (…多少天？能延期吗？)
     mentions: Mentions = field(default_factory=Mentions)  # districts, offices, periods named
     laws: tuple[str, ...] = ()  # laws the question names (detected once, by the resolver)
     weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
@@ -163,6 +176,14 @@ class Question:
         places: Places | None = None, laws: Iterable[str] = (),
     ) -> Question:
         """Analyse ``question`` once; scoring then only does substring tests."""
+        return cls._read(question, cues, office_names, report_years, this_year, places, laws)
+
+    @classmethod
+    def _read(
+        cls, question: str, cues: Cues | None, office_names: Iterable[str],
+        report_years: Iterable[int], this_year: int | None, places: Places | None,
+        laws: Iterable[str], whole: bool = True,
+    ) -> Question:
         cues = cues or Cues.load()
         office_names = tuple(office_names)
         years = resolve_years(question, report_years, this_year or date.today().year)
@@ -184,7 +205,12 @@ class Question:
         terms = tuple(keywords(text))
         if _PENALTY.search(text):  # 处罚 is asked; texts say 罚款, 处…罚款: any 罚 answers
             terms = tuple(dict.fromkeys("罚" if t in _SANCTION_WORDS else t for t in terms))
+        pieces = split_asks(query)
+        parts = tuple(
+            cls._read(p, cues, office_names, (), this_year, None, (), whole=False) for p in pieces
+        ) if whole and len(pieces) > 1 else ()
         return cls(
+            parts=parts,
             text=text,
             query=query,
             terms=terms,
