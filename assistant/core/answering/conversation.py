@@ -33,6 +33,7 @@ _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述)(?:几|些|种|类|项|�
 _ASKING = re.compile(r"[？?吗呢]|多少|多久|几|哪|什么|怎么|如何|是否|能否|要不要|能不能|谁")
 _PLURAL = re.compile(r"(?:这|那|上述)(?:几|些)[个项种类条]?")
 MIN_TOPIC_CHARS = 4  # content-word characters a question needs to stand on its own
+SHORT_FOLLOWUP = 12  # a question this short, after one on a law, stays on that law
 
 
 class _Parser(Protocol):
@@ -195,7 +196,7 @@ def resolve_followup(
     if (para_ref or item_ref) and article:
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
-    if standalone == question:
+    if standalone == question and len(question) > SHORT_FOLLOWUP:
         return Resolved(question, detected)  # it has a topic of its own: it stands alone
     # Elliptical: the law under discussion is named along with the topic carried over.
     return Resolved(f"《{law}》{standalone}", [law, *(d for d in detected if d != law)], True)
