@@ -146,3 +146,43 @@ def test_several_asks_are_split_and_each_answered():
     svc = AnswerService(ListRetriever([article_hit(PUNISH, 33)]), FakeResolver(), FakeNames())
     ans = svc.ask("没有主观过错的要不要处罚？不予处罚的要不要对当事人进行教育？")
     assert "没有主观过错的，不予行政处罚" in ans.answer and "进行教育" in ans.answer
+
+
+# -- LLM mode: the same contract -------------------------------------------------------------
+
+
+def _llm(reply: str):
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    return GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+
+
+def _llm_service(reply: str) -> AnswerService:
+    svc = service()
+    svc.llm = _llm(reply)
+    return svc
+
+
+def test_llm_answer_with_a_figure_not_in_the_evidence_is_rejected():
+    ans = _llm_service("2021年查处人防违法违规案件6件，罚款3.2万元[1]。").ask("2021年我们查处了几件案件？", use_llm=True)
+    assert "6件" not in ans.answer and "4件" in ans.answer and ans.mode == "offline"
+    assert any("数字“6件”" in w and "不在检索到的资料中" in w for w in ans.warnings)
+
+
+def test_llm_answer_citing_an_article_or_office_not_retrieved_is_rejected():
+    ans = _llm_service(f"依据《{PUNISH}》第三十三条，朝阳区人防办罚款伍千伍百元[1]。").ask(
+        "2021年我们罚了多少钱？", use_llm=True)
+    assert ans.mode == "offline" and "朝阳区" not in ans.answer
+    assert any("条文" in w and "单位“朝阳区人防办”" in w for w in ans.warnings)
+
+
+def test_llm_answer_within_the_evidence_is_kept():
+    reply = "2021年查处人防违法违规案件4件，罚款伍千伍百元[1]。"
+    ans = _llm_service(reply).ask("2021年我们查处了几件案件，罚了多少钱？", use_llm=True)
+    assert ans.mode == "llm" and ans.answer == reply
+
+
+def test_llm_is_not_asked_what_the_knowledge_base_does_not_hold():
+    ans = _llm_service("朝阳区人防办查处案件4件[1]。").ask("朝阳区人防办2021年查处了多少件违法案件？", use_llm=True)
+    assert not ans.found and ans.answer.startswith("知识库中没有朝阳区人防办的报告")

@@ -44,7 +44,7 @@ from assistant.core.answering.conversation import (
 )
 from assistant.core.answering.evidence import EvidenceGate, Retriever
 from assistant.core.answering.extractive import SentencePicker
-from assistant.core.answering.guards import check_shape, guard_answer
+from assistant.core.answering.guards import check_shape, guard_answer, unsupported
 from assistant.core.answering.intent import Cues
 from assistant.core.answering.question import Question
 from assistant.core.answering.reports import Documents
@@ -296,6 +296,13 @@ class AnswerService:
             yield ("\n\n" if pieces else "") + fallback.answer
             return fallback
         answer = guard_answer("".join(pieces).strip(), hits, self.resolver)
+        invented = unsupported(answer.answer, hits, self.resolver) if answer.found else []
+        if invented:  # the model said what the evidence does not: the offline answer instead
+            fallback = self._offline(q, hits)
+            fallback.warnings += answer.warnings
+            fallback.warnings.append(f"大模型回答中的{'、'.join(invented)}不在检索到的资料中，已改用离线摘录回答")
+            yield "\n\n" + fallback.answer
+            return fallback
         if answer.found:
             answer.warnings += check_shape(answer.answer, q, hits)
             answer.answer = sample_label(answer.answer, answer.sources)
