@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.core.answering.extractive import Extract, SentencePicker
 from assistant.core.answering.intent import Cues
 from assistant.core.answering.legal import legal_answer
@@ -23,8 +25,10 @@ def compose(
     documents: Documents | None = None,
 ) -> Extract:
     """The offline answer for ``q`` from relevant ``hits`` (best first)."""
-    if q.report_cue and q.shape in ("list", "summary"):
-        shaped = section_answer(q, hits, cues, documents)
+    by_part = q.part in cues.report_parts and not q.quantity  # 不足和原因, 安排: the section's points
+    if q.report_cue and (q.shape in ("list", "summary") or by_part):
+        broad = q if q.shape in ("list", "summary") else replace(q, shape="summary")
+        shaped = section_answer(broad, hits, cues, documents)
         if shaped is not None:
             return Extract(*shaped)
     extract = picker.pick(q, hits)

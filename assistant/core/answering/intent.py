@@ -1,6 +1,6 @@
 """What kind of answer a question wants: its shape and the report part it asks about.
 
-The cue phrases are data (``prompts/answering/shapes_v1.yaml``). Years are read in
+The cue phrases are data (``prompts/answering/shapes_v2.yaml``). Years are read in
 :mod:`.years` (re-exported here).
 """
 
@@ -31,7 +31,7 @@ class Cues:
     version: int | str = 1
 
     @classmethod
-    def load(cls, name: str = "answering/shapes_v1.yaml") -> Cues:
+    def load(cls, name: str = "answering/shapes_v2.yaml") -> Cues:
         """Read the cue file through :mod:`assistant.prompts`."""
         from assistant.core.drafting.structure import load_structure
         from assistant.prompts import load_yaml
