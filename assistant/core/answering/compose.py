@@ -25,7 +25,8 @@ def compose(
     documents: Documents | None = None,
 ) -> Extract:
     """The offline answer for ``q`` from relevant ``hits`` (best first)."""
-    by_part = q.part in cues.report_parts and not q.quantity  # 不足和原因, 安排: the section's points
+    # 不足和原因, 安排 asked as a whole (no topic of their own): the section's points.
+    by_part = q.part in cues.report_parts and not q.quantity and not q.topic
     if q.report_cue and (q.shape in ("list", "summary") or by_part):
         broad = q if q.shape in ("list", "summary") else replace(q, shape="summary")
         shaped = section_answer(broad, hits, cues, documents)

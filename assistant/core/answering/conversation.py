@@ -133,6 +133,9 @@ def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None,
     return None, None
 
 
+_LAW_NAME_END = re.compile(r"(?:法|法典|条例|办法|规定|细则|决定)》?$")
+
+
 def named_laws(question: str, names: _Names) -> list[str]:
     """Laws the question writes by name (《…》 or a known name or alias), in order."""
     match_before = getattr(names, "match_before", None)
@@ -140,7 +143,7 @@ def named_laws(question: str, names: _Names) -> list[str]:
     if match_before is not None:
         for end in range(2, len(question) + 1):
             hit = match_before(question, end)
-            if hit and hit[0] not in found:
+            if hit and hit[0] not in found and _LAW_NAME_END.search(question[:end]):
                 found.append(hit[0])
     if not found and "《" in question:
         found = list(names.detect(question))

@@ -171,8 +171,9 @@ def check(q, reports: list[Held], places: Places) -> Verdict:
         return _refuse(f"知识库中的年度报告只有全年数字，没有“{m.part_year}”的数字。", reports)
     if q.years:
         years = {int(y) for y in q.years}
-        plans = q.part == "plans"
-        dated = [r for r in pool if r.year in years or (plans and r.year and r.year + 1 in years)]
+        dated = [r for r in pool if r.year in years]
+        if not dated and (q.part == "plans" or not q.quantity):  # next year: the report's plans
+            dated = [r for r in pool if r.year and r.year + 1 in years]
         if not dated:
             asked = "、".join(f"{y}年" for y in sorted(years))
             return _refuse(f"知识库中没有{named}{asked}的报告。", reports)
