@@ -186,3 +186,27 @@ def test_llm_answer_within_the_evidence_is_kept():
 def test_llm_is_not_asked_what_the_knowledge_base_does_not_hold():
     ans = _llm_service("朝阳区人防办查处案件4件[1]。").ask("朝阳区人防办2021年查处了多少件违法案件？", use_llm=True)
     assert not ans.found and ans.answer.startswith("知识库中没有朝阳区人防办的报告")
+
+
+# -- national + Beijing --------------------------------------------------------------------------
+
+
+def _beijing_45() -> Hit:
+    text = ("第四十五条 有下列行为之一的，由人民防空主管部门给予警告，责令限期改正，可以对个人并处5000元以下罚款，"
+            "对单位并处1万元以上5万元以下罚款；造成损失的，应当依法赔偿损失：\n（一）侵占人民防空工程的；")
+    meta = {"law": "北京市人民防空条例", "article": "第四十五条", "article_no": 45, "title": "北京市人民防空条例",
+            "doc_type": "regulation", "source": "北京市人民防空条例.md", "status": "current", "dense_score": 0.9}
+    return Hit(text, meta, 0.03)
+
+
+def test_beijing_question_gets_the_national_and_the_local_article_and_their_relation():
+    from tests.qa_fakes import CIVIL_AIR
+
+    svc = AnswerService(ListRetriever([_beijing_45(), article_hit(CIVIL_AIR, 49)]), FakeResolver(), FakeNames())
+    ans = svc.ask("在北京，侵占人防工程的单位最多罚多少？")
+    national, local = ans.answer.index("人民防空法》第四十九条"), ans.answer.index("北京市人民防空条例》第四十五条")
+    assert national < local and "一万元至五万元" in ans.answer and "1万元以上5万元以下" in ans.answer
+    assert "北京市的地方性法规与国家规定一致" in ans.answer
+    assert [s["law"] for s in ans.sources] == [CIVIL_AIR, "北京市人民防空条例"]
+    plain = svc.ask("侵占人防工程的单位最多罚多少？")  # Beijing not implied: one article
+    assert "北京市的地方性法规" not in plain.answer

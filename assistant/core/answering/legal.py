@@ -72,6 +72,40 @@ def _direct(q: Question, hit: Hit) -> str:
     return text
 
 
+def _clause_answer(q: Question, hit: Hit, direct: str, marker: int) -> str:
+    """The direct answer with its article; the 款 holding it quoted when it says more."""
+    label = f"《{hit.metadata['law']}》{hit.metadata['article']}"
+    quoted, where = clause_quote(hit, direct)
+    if q.quantity and not q.parts or len(normalize(direct)) >= 0.8 * len(normalize(quoted)):
+        return f"根据{label}，{direct}[{marker}]。"  # one figure asked: the clause is the answer
+    return f"{direct}[{marker}]。\n根据{label}{where}：“{quoted}”[{marker}]"
+
+
+_AMOUNT = re.compile(r"([\d.]+|[零〇一二两三四五六七八九十百千]+)(万|亿)?(元|工作日|日|天|个月|年|%)")
+
+
+def _amounts(text: str) -> set[tuple[float, str]]:
+    """The amounts and periods a clause sets, whatever the numerals (5000元 = 五千元)."""
+    from assistant.numerals import chinese_to_int
+
+    out = set()
+    for number, scale, unit in _AMOUNT.findall(text):
+        try:
+            value = float(number) if number[0].isdigit() else float(chinese_to_int(number))
+        except ValueError:
+            continue
+        value *= {"万": 1e4, "亿": 1e8}.get(scale, 1)
+        out.add((value, "日" if unit == "天" else unit))
+    return out
+
+
+def _relation(national: str, local: str) -> str:
+    """Whether Beijing's rule repeats the national one or sets its own terms (by their amounts)."""
+    if _amounts(national) == _amounts(local):
+        return "北京市的地方性法规与国家规定一致："
+    return "北京市的地方性法规另有规定（细化或从严，以本市规定为准）："
+
+
 def clause_quote(hit: Hit, direct: str) -> tuple[str, str]:
     """The 款 of the article that hold the direct answer, and where they are ("第二款"; "" for
     the whole article). The whole article goes to the sources panel, not into the answer."""
@@ -147,14 +181,18 @@ def legal_answer(q: Question, main: Hit, hits: list[Hit]) -> tuple[str, list[Hit
     direct = direct_answer(q, main)
     if not direct:
         return None
-    label = f"《{main.metadata['law']}》{main.metadata['article']}"
     if q.shape in ("fact", "procedure"):
         if (q.quantity and not has_figure(direct)) or len(direct) > FACT_CHARS:
             return None
-        quoted, where = clause_quote(main, direct)
-        if q.quantity and not q.parts or len(normalize(direct)) >= 0.8 * len(normalize(quoted)):
-            return f"根据{label}，{direct}[1]。", [main]  # one figure asked: the clause is the answer
-        return f"{direct}[1]。\n根据{label}{where}：“{quoted}”[1]", [main]
+        text = _clause_answer(q, main, direct, 1)
+        if other is None or not q.mentions.home:
+            return text, [main]
+        paired = direct_answer(q, other)  # Beijing asked: the matching provision on the other level
+        if not paired:
+            return text, [main]
+        (nat, nat_text), (loc, loc_text) = sorted(((main, direct), (other, paired)), key=lambda x: is_local(x[0]))
+        lines = [_clause_answer(q, nat, nat_text, 1), _relation(nat_text, loc_text), _clause_answer(q, loc, loc_text, 2)]
+        return "\n".join(lines), [nat, loc]
     used = [main]
     lines = [f"{direct}[1]。"]
     fine = applying(main, hits) if q.penalty and not has_figure(direct) else None

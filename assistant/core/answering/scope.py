@@ -68,13 +68,16 @@ class Mentions:
     offices: tuple[str, ...] = ()
     sample: bool = False
     part_year: str = ""
+    home: bool = False  # Beijing is implied (北京, 本市, a Beijing district)
 
     @classmethod
     def read(cls, text: str, places: Places) -> Mentions:
         """What ``text`` names (a law's own name, 《…》, is not a place the question asks about)."""
         plain = re.sub(r"《[^》]*》", "", text)
+        districts = tuple(d for d in places.districts if re.search(d + _DISTRICT_TAIL, plain))
         return cls(
-            districts=tuple(d for d in places.districts if re.search(d + _DISTRICT_TAIL, plain)),
+            home=bool(places.home.search(plain)) or any(d != SAMPLE for d in districts),
+            districts=districts,
             regions=tuple(r for r in places.regions if r in plain),
             offices=tuple(k for k, rx in places.offices if rx.search(plain)),
             sample=SAMPLE in plain,
