@@ -378,6 +378,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
             settings=settings.answering,
             backend=settings.embedding.backend,
             shelf=articles.reports,
+            holdings=articles.holdings,
             documents=articles.chunks_of,
         )
 

@@ -146,6 +146,10 @@ class AnsweringSettings(BaseModel):
     min_overlap: float = Field(0.6, ge=0, le=1, description="Question coverage that makes a hit evidence")
     min_coverage: float = Field(0.3, ge=0, le=1, description="Coverage a hit above min_relevance still needs")
     sentence_embed_top: int = Field(0, ge=0, description="Offline picker: sentences re-scored by embeddings (0 = off)")
+    min_topic_cover: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of a report question's topic words the allowed reports must hold (calibrated on dev)",
+    )
     office_names: list[str] = Field(
         default_factory=list,
         description="The office's own names (东城区人防办…); reports' organizations are added automatically",

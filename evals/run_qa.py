@@ -9,6 +9,11 @@ answer carries an invalid citation.
 Then the broad questions (``qa_broad_<split>_v1``, default split ``test``; see
 :mod:`evals.keyfacts`): key-fact coverage per answer and per shape; on the test split it exits
 non-zero when fewer than 85% of answers carry half their key facts or a follow-up runs long.
+
+Then the QA v2 set (``qa_v2_<split>``, default split ``test``; see :mod:`evals.grade`): pass
+rate, refusals, confidently wrong answers, gold article first and follow-ups, per kind; on the
+test split it exits non-zero below the regression floors (``V2_FLOORS``) and prints the issue's
+goals not yet reached.
 """
 
 from __future__ import annotations
@@ -94,12 +99,20 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--broad", default="test", choices=["dev", "test", "none"],
                     help="broad-question split to run (gates only on test)")
+    ap.add_argument("--v2", default="test", choices=["dev", "test", "none"],
+                    help="QA v2 split to run (gates only on test)")
+    ap.add_argument("--only-v2", action="store_true", help="run only the QA v2 set")
     args = ap.parse_args()
     asst = eval_assistant(args.profile)
     if args.llm != "offline":
         from assistant.app import build_assistant
 
         asst = build_assistant(asst.settings, llm_backend=args.llm)
+    if args.only_v2:
+        fails = _v2(asst, args.v2, args.llm, args.show_misses)
+        for f in fails:
+            print(f"未达标：{f}")
+        return 1 if fails else 0
     rows = [run_question(asst, q) for q in load_yamlset(args.dataset)["questions"]]
     kinds = sorted({r["kind"] for r in rows})
     print(f"\n{'kind':<12}{'n':>4}{'contains':>10}{'source':>9}{'cite_ok':>9}{'correct':>9}")
@@ -123,6 +136,8 @@ def main() -> int:
         fails.append(f"report_fact accuracy {facts:.3f} < {FACT_ACCURACY}")
     if args.broad != "none":
         fails += _broad(asst, args.broad, args.llm, args.show_misses)
+    if args.v2 != "none":
+        fails += _v2(asst, args.v2, args.llm, args.show_misses)
     for f in fails:
         print(f"未达标：{f}")
     return 1 if fails else 0
@@ -140,6 +155,31 @@ def _broad(asst, split: str, llm: str, show: bool) -> list[str]:
         if not r["covered"] or not r["short"]:
             print(f"  {r['id']} {r['coverage']:.2f} {r['chars']}字 缺：{r['missing']} {r['question']} → {r['answer'][:160]}")
     return missed if split == "test" else []
+
+
+# Regression floors on the test split (the goals are evals.grade.GOALS, printed when not met).
+V2_FLOORS = {"pass": (0.0, ">="), "wrong": (1.0, "<=")}
+
+
+def _v2(asst, split: str, llm: str, show: bool) -> list[str]:
+    from evals import grade
+
+    rows = [grade.run(asst, q) for q in load_yamlset(f"qa_v2_{split}")["questions"]]
+    got = grade.print_table(rows, split)
+    times = sorted(r["ms"] for r in rows)
+    print(f"ask 延迟 p50 {times[len(times) // 2]:.0f} ms（问答 v2，llm={llm}）")
+    print(f"明细：{write_results(rows, f'qa_v2_{split}_{llm}')}")
+    for r in rows if show else []:
+        if not r["pass"]:
+            print(f"  {r['id']} {r['kind']} 缺：{r['missing']} 禁：{r['forbidden']} gold1={r['gold_first']} "
+                  f"{r['chars']}字 {r['question']} → {r['answer'][:200]}")
+    if split != "test":
+        return []
+    return [
+        f"qa_v2 test {k} {got[k]:.3f} {'<' if op == '>=' else '>'} {v}"
+        for k, (v, op) in V2_FLOORS.items()
+        if (got[k] < v if op == ">=" else got[k] > v)
+    ]
 
 
 if __name__ == "__main__":

@@ -155,10 +155,10 @@ def test_llm_prompt_carries_the_shape_and_guards_check_it():
             seen.append(messages[-1].content)
             return super()._generate(messages, *args, **kwargs)
 
-    reply = "依据《中华人民共和国人民防空法》第四十九条处罚。"
+    reply = "我局依法做好行政复议工作，成效明显。"  # no marker, too short for a list
     llm = Recording(messages=iter([AIMessage(content=reply)]))
     svc, _ = service(report_chunks()[1:2], llm)
     ans = svc.ask("我局2023年在行政复议方面做了哪些工作？")
     assert "答案形态：list" in seen[0] and "按编号列出" in seen[0]
     assert any("未标注来源编号" in w for w in ans.warnings)
-    assert any("只引用了法律条文" in w or "篇幅" in w for w in ans.warnings)
+    assert any("篇幅" in w for w in ans.warnings)

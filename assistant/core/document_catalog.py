@@ -108,7 +108,7 @@ class KnowledgeArticles:
     def __init__(self, store: KnowledgeStore | None) -> None:
         self.store = store
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
-        self._shelf: tuple[list[int], list[str]] | None = None
+        self._shelf: list[dict[str, Any]] | None = None
 
     def save(self, path: Path) -> None:
         """Write the articles to ``path`` so ``cite``/``verify`` read them without the store."""
@@ -133,14 +133,23 @@ class KnowledgeArticles:
 
     def reports(self) -> tuple[list[int], list[str]]:
         """Years and organizations of the annual reports stored (for 去年 and "our office")."""
+        held = self.holdings()
+        years = sorted({int(r["year"]) for r in held if r["year"]})
+        return years, sorted({r["organization"] for r in held if r["organization"]})
+
+    def holdings(self) -> list[dict[str, Any]]:
+        """One entry per stored report: ``source``, ``organization``, ``year``, ``title``."""
         if self._shelf is None:
-            years, orgs = set(), set()
+            by_source: dict[str, dict[str, Any]] = {}
             for chunk in self.store.iter_chunks({"doc_type": "report"}, include_text=False):
-                if chunk.metadata.get("year"):
-                    years.add(int(chunk.metadata["year"]))
-                if chunk.metadata.get("organization"):
-                    orgs.add(str(chunk.metadata["organization"]))
-            self._shelf = (sorted(years), sorted(orgs))
+                m = chunk.metadata
+                by_source.setdefault(str(m.get("source") or ""), {
+                    "source": str(m.get("source") or ""),
+                    "organization": str(m.get("organization") or ""),
+                    "year": int(m["year"]) if m.get("year") else None,
+                    "title": str(m.get("title") or ""),
+                })
+            self._shelf = list(by_source.values())
         return self._shelf
 
     def chunks_of(self, source: str) -> list[Hit]:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 OWN_WORK = re.compile(
     r"我们|咱们|我办|本办|我局|本局|我委|本委|我中心|本中心|我单位|本单位|我部门|本部门|"
-    r"去年|今年|上年|本年度"
+    r"去年|前年|今年|上年|本年度"
 )
-RELATIVE_YEAR = {"去年": -1, "上年": -1, "今年": 0, "本年度": 0, "明年": 1}
+RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年度": 0, "明年": 1}
 _OFFICE_SUFFIX = re.compile(r"^(?:北京市)?(?:[\u4e00-\u9fff]{1,6}?[区县市])?")
 
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.core.answering.extractive import Extract, SentencePicker
 from assistant.core.answering.intent import Cues
 from assistant.core.answering.legal import legal_answer
@@ -23,12 +25,15 @@ def compose(
     documents: Documents | None = None,
 ) -> Extract:
     """The offline answer for ``q`` from relevant ``hits`` (best first)."""
-    if q.report_cue and q.shape in ("list", "summary"):
-        shaped = section_answer(q, hits, cues, documents)
+    # 不足和原因, 安排 asked as a whole (no topic of their own): the section's points.
+    by_part = q.part in cues.report_parts and not q.quantity and not q.topic
+    if q.report_cue and (q.shape in ("list", "summary") or by_part):
+        broad = q if q.shape in ("list", "summary") else replace(q, shape="summary")
+        shaped = section_answer(broad, hits, cues, documents)
         if shaped is not None:
             return Extract(*shaped)
     extract = picker.pick(q, hits)
-    if extract.hits and is_article(extract.hits[0]) and q.shape in ("legal", "fact"):
+    if extract.hits and is_article(extract.hits[0]) and q.shape in ("legal", "fact", "procedure"):
         shaped = legal_answer(q, extract.hits[0], hits)
         if shaped is not None:
             return Extract(*shaped)

@@ -21,18 +21,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.core.answering.question import has_report_cue, keywords
+from assistant.core.answering.question import QUESTION_PHRASE, has_report_cue, keywords
+from assistant.core.answering.years import YEAR
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 ARTICLE_REF = re.compile(rf"第{_NUM}条(?:之{_NUM})?")
 PARAGRAPH_REF = re.compile(rf"第{_NUM}款")
 ITEM_REF = re.compile(rf"第{_NUM}项")
 YEAR_REF = re.compile(r"(?:那|这|该|同|当)一?年(?:度)?")
-_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述)(?:几|些|种|类|项|个|方面)")
 _ASKING = re.compile(r"[？?吗呢]|多少|多久|几|哪|什么|怎么|如何|是否|能否|要不要|能不能|谁")
 _PLURAL = re.compile(r"(?:这|那|上述)(?:几|些)[个项种类条]?")
 MIN_TOPIC_CHARS = 4  # content-word characters a question needs to stand on its own
+SHORT_FOLLOWUP = 12  # a question this short, after one on a law, stays on that law
 
 
 class _Parser(Protocol):
@@ -132,6 +133,23 @@ def find_focus(conversation: Conversation, parser: _Parser) -> tuple[str | None,
     return None, None
 
 
+_LAW_NAME_END = re.compile(r"(?:法|法典|条例|办法|规定|细则|决定)》?$")
+
+
+def named_laws(question: str, names: _Names) -> list[str]:
+    """Laws the question writes by name (《…》 or a known name or alias), in order."""
+    match_before = getattr(names, "match_before", None)
+    found: list[str] = []
+    if match_before is not None:
+        for end in range(2, len(question) + 1):
+            hit = match_before(question, end)
+            if hit and hit[0] not in found and _LAW_NAME_END.search(question[:end]):
+                found.append(hit[0])
+    if not found and "《" in question:
+        found = list(names.detect(question))
+    return found
+
+
 def names_law_explicitly(question: str, names: _Names, detected: list[str]) -> bool:
     """Whether the question writes a law's name (not merely implies one by topic keywords)."""
     if "《" in question:
@@ -168,7 +186,8 @@ def resolve_followup(
     if names_law_explicitly(question, names, detected):
         return Resolved(question, detected)
     law, article = find_focus(conversation, parser)
-    standalone = carry_topic(question, conversation)
+    report = has_report_cue(conversation.turns[-1].question, office_names)
+    standalone = carry_topic(question, conversation, report)
     if not law or has_report_cue(question, office_names):
         return Resolved(standalone, detected, standalone != question)
     article_ref = ARTICLE_REF.search(question)
@@ -180,7 +199,7 @@ def resolve_followup(
     if (para_ref or item_ref) and article:
         tail = "".join(m.group(0) for m in (para_ref, item_ref) if m)
         return Resolved(f"{law}{article}{tail}", [law], True)
-    if standalone == question:
+    if standalone == question and len(question) > SHORT_FOLLOWUP:
         return Resolved(question, detected)  # it has a topic of its own: it stands alone
     # Elliptical: the law under discussion is named along with the topic carried over.
     return Resolved(f"《{law}》{standalone}", [law, *(d for d in detected if d != law)], True)
@@ -188,18 +207,60 @@ def resolve_followup(
 
 def fill_year(question: str, conversation: Conversation) -> str:
     """Replace ``那一年``/``当年`` with the latest year named in the conversation."""
-    if not YEAR_REF.search(question) or _YEAR.search(question):
+    if not YEAR_REF.search(question) or YEAR.search(question):
         return question
     for turn in reversed(conversation.turns):
         for text in (turn.question, turn.answer):
-            years = _YEAR.findall(text)
+            years = YEAR.findall(text)
             if years:
-                return YEAR_REF.sub(years[-1].replace(" ", ""), question, count=1)
+                return YEAR_REF.sub(f"{years[-1]}年", question, count=1)
     return question
 
 
-def carry_topic(question: str, conversation: Conversation) -> str:
-    """Prefix an elliptical question with the topic of the latest question that has one."""
+_OPENER = re.compile(r"^(?:那么|那|还有|另外|再问一下)[，,]?")
+_MEASURE = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:率|额|比例|人数|数量|总数|金额))(?:呢|是多少|有多少|为多少|多少)$")
+_NOUN = re.compile(r"^([\u4e00-\u9fff]{2,8})呢$")
+
+
+def rewrite_ask(prior: str, question: str) -> str | None:
+    """A follow-up on a report question made standalone: the prior question's scene (year,
+    office, topic) kept, only what is asked changed; None when the pattern does not fit.
+
+    ``区司法局2023年收到多少行政复议申请`` + ``审结了多少？`` → ``区司法局2023年审结了多少行政复议申请？``;
+    ``2021年人防办开了几次办公会`` + ``党组会呢？`` → ``2021年人防办开了几次党组会？``;
+    ``2021年我们接诉即办处置了多少件`` + ``满意率呢？`` → ``2021年我们接诉即办处置满意率是多少？``.
+    """
+    import jieba
+
+    ask = _OPENER.sub("", question.strip()).rstrip("？?。! ")
+    prior = prior.strip().rstrip("？?。! ")
+    found = QUESTION_PHRASE.search(prior)
+    if not found or not ask or "的" in ask:
+        return None
+    head = re.sub(r"[了过有是]+$", "", prior[: found.start()])
+    words = jieba.lcut(head)
+    verb = words[-1] if words and len(words[-1]) >= 2 and not YEAR.search(words[-1]) else ""
+    scene = head[: len(head) - len(verb)]
+    tail = prior[found.end() :]
+    if measure := _MEASURE.match(ask):
+        return f"{head}{measure.group(1)}是多少？"
+    if (noun := _NOUN.match(ask)) and not noun.group(1).startswith(("对", "在", "如果", "要是")):
+        return f"{prior[: found.end()]}{noun.group(1)}？" if len(tail) >= 2 else f"{head}{noun.group(1)}是多少？"
+    asked = QUESTION_PHRASE.search(ask)
+    if not asked:
+        return None
+    if asked.start() == 0:  # 多少人参加: the prior's object is the topic
+        return f"{scene}{tail}，{ask}？" if tail else None
+    return f"{scene}{ask}{tail if asked.end() == len(ask) else ''}？"
+
+
+def carry_topic(question: str, conversation: Conversation, report: bool = False) -> str:
+    """Make an elliptical question standalone: a follow-up on a report question by
+    :func:`rewrite_ask`, others prefixed with the topic of the latest question that has one."""
+    if report and conversation.turns and not YEAR.search(question):
+        rewritten = rewrite_ask(conversation.turns[-1].question, question)
+        if rewritten:
+            return rewritten
     own = sum(len(t) for t in keywords(question))
     if own >= MIN_TOPIC_CHARS and not _DEMONSTRATIVE.search(question):
         return question
@@ -209,8 +270,9 @@ def carry_topic(question: str, conversation: Conversation) -> str:
         if items:
             end = plural.end() + len(_first_word(question[plural.end() :]))
             return f"{question[:end]}（{items}）{question[end:]}"
+    own_year = bool(YEAR.search(question))
     for turn in reversed(conversation.turns):
-        topic = topic_of(turn.question)
+        topic = topic_of(turn.question, keep_year=not own_year)
         if topic and topic not in question:
             return f"{topic}，{question}"
     return question
@@ -245,11 +307,13 @@ def listed_items(turn: Turn) -> str:
     return "、".join(items)
 
 
-def topic_of(question: str) -> str:
-    """What a question is about: its clauses that ask nothing, without citations and years."""
+def topic_of(question: str, keep_year: bool = True) -> str:
+    """What a question is about: its clauses that ask nothing (or the asking clause without its
+    question words), without citations; its year too unless the follow-up names its own."""
     text = ARTICLE_REF.sub("", PARAGRAPH_REF.sub("", ITEM_REF.sub("", question)))
-    text = _YEAR.sub("", text)
+    text = text if keep_year else YEAR.sub("", text)
     clauses = [c.strip() for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
     statements = [c for c in clauses if not _ASKING.search(c)]
-    topic = "，".join(statements) or _ASKING.sub("", "".join(clauses))
+    topic = "，".join(statements) or QUESTION_PHRASE.sub("", "".join(clauses))
+    topic = re.sub(r"(?:了|的|在|有|是|要|都)+$", "", topic.strip())
     return topic if sum(len(t) for t in keywords(topic)) >= MIN_TOPIC_CHARS else ""

@@ -153,6 +153,8 @@ class SentencePicker:
             score += 0.1 if q.penalty else -0.1
         if q.normative and not q.report_cue:
             score += 0.1
+        if law in q.laws:  # the question names this law ("按人防法"): its article answers
+            score += 0.3
         if any(a in body for a in q.articles):  # "违反本条例第二十二条…" ties in with the cited one
             score += 0.25
         return score + (0.3 if hit.metadata.get("cited") else 0.0)

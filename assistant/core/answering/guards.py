@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from assistant.core.answering.answer import NOT_FOUND, Answer, hit_source
-from assistant.core.answering.question import Question
+from assistant.core.answering.question import FIGURE, PERIOD, Question, normalize
 from assistant.documents import Hit
 
 BAD_CITATION = "〔引用有误〕"
@@ -109,6 +109,26 @@ def guard_answer(text: str, hits: list[Hit], resolver: Any) -> Answer:
     numbers = cited or list(range(1, len(hits) + 1))
     sources = [hit_source(n, hits[n - 1]) for n in numbers]
     return Answer(text, sources, warnings + more, mode="llm", found=True)
+
+
+_ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,3}区(?:人防办|[\u4e00-\u9fff]{2,5}(?:局|委|办公室))")
+
+
+def unsupported(text: str, hits: list[Hit], resolver: Any) -> list[str]:
+    """What an LLM answer states that no retrieved passage holds: figures (500余人次, 30日),
+    articles it cites that were not retrieved, offices it names that no passage names."""
+    evidence = normalize("".join(f"{h.label} {h.text}" for h in hits)).replace(" ", "")
+    cited = {(h.metadata.get("law"), h.metadata.get("article")) for h in hits}
+    problems = []
+    for rx in (FIGURE, PERIOD):
+        for m in rx.finditer(text):
+            if m.group(0) not in evidence:
+                problems.append(f"数字“{m.group(0)}”")
+    for cite in resolver.parse(text):
+        if cite.law and (cite.law, cite.article) not in cited:
+            problems.append(f"条文“{cite.raw}”")
+    problems += [f"单位“{m.group(0)}”" for m in _ORGANISATION.finditer(text) if m.group(0) not in evidence]
+    return list(dict.fromkeys(problems))
 
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")

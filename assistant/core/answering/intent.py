@@ -1,8 +1,7 @@
-"""What kind of answer a question wants: its shape, the report part it asks about, its years.
+"""What kind of answer a question wants: its shape and the report part it asks about.
 
-The cue phrases are data (``prompts/answering/shapes_v1.yaml``); relative years (去年, 今年, 明年)
-are resolved against the years of the reports the knowledge base holds, so "去年" with only a
-2021 report means 2021.
+The cue phrases are data (``prompts/answering/shapes_v2.yaml``). Years are read in
+:mod:`.years` (re-exported here).
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core.ownwork import RELATIVE_YEAR
+from assistant.core.answering.years import Years, resolve_years
+
+__all__ = ["SHAPES", "Cues", "Years", "resolve_years"]
 
 SHAPES = ("fact", "list", "summary", "legal", "procedure")
-_EXPLICIT_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
-_RELATIVE = re.compile("|".join(sorted(RELATIVE_YEAR, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Cues:
     version: int | str = 1
 
     @classmethod
-    def load(cls, name: str = "answering/shapes_v1.yaml") -> Cues:
+    def load(cls, name: str = "answering/shapes_v2.yaml") -> Cues:
         """Read the cue file through :mod:`assistant.prompts`."""
         from assistant.core.report.structure import load_structure
         from assistant.prompts import load_yaml
@@ -70,33 +69,3 @@ class Cues:
     def topic(self, terms: Iterable[str]) -> tuple[str, ...]:
         """Terms that name a topic (not the generic words of a report question)."""
         return tuple(t for t in terms if not self.generic.fullmatch(t))
-
-
-@dataclass(frozen=True)
-class Years:
-    """Which years a question is about once 去年/今年/明年 are resolved."""
-
-    text: str  # the question with relative years written out ("2021年")
-    note: str = ""  # how a relative year was read, for the answer's warnings
-
-
-def resolve_years(text: str, report_years: Iterable[int], this_year: int) -> Years:
-    """Write 去年/今年/明年 as the year they mean, given the reports the knowledge base holds.
-
-    The calendar reading wins when a report of that year exists; otherwise the newest report
-    (明年 = the year after it, whose plans that report lays out).
-    """
-    match = _RELATIVE.search(text)
-    held = sorted(set(report_years))
-    if not match or not held or _EXPLICIT_YEAR.search(text):
-        return Years(text)  # no reports known: nothing to resolve against
-    offset = RELATIVE_YEAR[match.group(0)]
-    ahead = 1 if offset > 0 else 0
-    report_year = this_year + offset - ahead
-    note = ""
-    if report_year not in held:
-        older = [y for y in held if y <= this_year]
-        report_year = (older or held)[-1]
-        note = f"“{match.group(0)}”按知识库中最新的{report_year}年报告理解"
-    year = report_year + ahead
-    return Years(text[: match.start()] + f"{year}年" + text[match.end() :], note)

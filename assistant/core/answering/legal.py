@@ -17,6 +17,7 @@ from assistant.core.answering.passage import (
     is_article,
     is_penalty,
     paragraph_blocks,
+    strip_label,
 )
 from assistant.core.answering.question import Question, has_figure, normalize
 from assistant.core.answering.quotation import quote_article
@@ -26,6 +27,7 @@ _LEAD = re.compile(r"^(?:有)?(?:下列|以下)(?:行为|情形)之一的[，,]\
 _CLAUSES = re.compile(r"(?<=[，,；;：:])")
 _LOCAL = re.compile(r"^(?:北京|天津|上海|重庆|[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,5}自治区|[\u4e00-\u9fff]{2,4}市)")
 _SANCTION = re.compile(r"罚款|处分|吊销|拘留|没收")
+FACT_CHARS = 260  # a direct answer longer than this is no answer: the article is quoted
 MIN_LOCAL_COVER = 0.35  # share of the question a local provision must cover to be quoted
 
 
@@ -34,7 +36,17 @@ def _best_sentence(q: Question, hit: Hit) -> str:
 
 
 def direct_answer(q: Question, hit: Hit) -> str:
-    """The clauses of the article that answer the question, as one plain sentence (or "")."""
+    """The clauses of the article that answer the question, as one plain sentence (or "");
+    a question with several asks gets each ask's clauses, in the article's order."""
+    if q.parts:
+        answers = [a for a in dict.fromkeys(_direct(p, hit) for p in q.parts) if a]
+        body = normalize(strip_label(hit.text))
+        answers.sort(key=lambda a: body.find(normalize(a)[:12]))
+        return "；".join(a for a in answers if not any(a != b and a in b for b in answers))
+    return _direct(q, hit)
+
+
+def _direct(q: Question, hit: Hit) -> str:
     sentence = _best_sentence(q, hit)
     lead, _, item = sentence.partition("\n")
     if not item:  # a 项 read with its lead-in: "有下列行为之一的，X：" + "（一）侵占…的；"
@@ -58,6 +70,55 @@ def direct_answer(q: Question, hit: Hit) -> str:
         elif not has_figure(lead):  # the figures are in the items: the whole scale
             text = scale(hit) or text
     return text
+
+
+def _clause_answer(q: Question, hit: Hit, direct: str, marker: int) -> str:
+    """The direct answer with its article; the 款 holding it quoted when it says more."""
+    label = f"《{hit.metadata['law']}》{hit.metadata['article']}"
+    quoted, where = clause_quote(hit, direct)
+    if q.quantity and not q.parts or len(normalize(direct)) >= 0.8 * len(normalize(quoted)):
+        return f"根据{label}，{direct}[{marker}]。"  # one figure asked: the clause is the answer
+    return f"{direct}[{marker}]。\n根据{label}{where}：“{quoted}”[{marker}]"
+
+
+_AMOUNT = re.compile(r"([\d.]+|[零〇一二两三四五六七八九十百千]+)(万|亿)?(元|工作日|日|天|个月|年|%)")
+
+
+def _amounts(text: str) -> set[tuple[float, str]]:
+    """The amounts and periods a clause sets, whatever the numerals (5000元 = 五千元)."""
+    from assistant.numerals import chinese_to_int
+
+    out = set()
+    for number, scale, unit in _AMOUNT.findall(text):
+        try:
+            value = float(number) if number[0].isdigit() else float(chinese_to_int(number))
+        except ValueError:
+            continue
+        value *= {"万": 1e4, "亿": 1e8}.get(scale, 1)
+        out.add((value, "日" if unit == "天" else unit))
+    return out
+
+
+def _relation(national: str, local: str) -> str:
+    """Whether Beijing's rule repeats the national one or sets its own terms (by their amounts)."""
+    if _amounts(national) == _amounts(local):
+        return "北京市的地方性法规与国家规定一致："
+    return "北京市的地方性法规另有规定（细化或从严，以本市规定为准）："
+
+
+def clause_quote(hit: Hit, direct: str) -> tuple[str, str]:
+    """The 款 of the article that hold the direct answer, and where they are ("第二款"; "" for
+    the whole article). The whole article goes to the sources panel, not into the answer."""
+    from assistant.core.answering.quotation import cn_number
+
+    blocks = paragraph_blocks(hit_lines(hit))
+    pieces = [normalize(p)[:10] for p in direct.split("；") if p.strip()]
+    held = [i for i, b in enumerate(blocks) if any(p in normalize(b) for p in pieces)]
+    if not held or len(held) == len(blocks):
+        return "\n".join(blocks), ""
+    base = int(hit.metadata.get("paragraph") or 1)
+    where = "、".join(f"第{cn_number(i + base)}款" for i in held)
+    return "\n".join(blocks[i] for i in held), where
 
 
 def scale(hit: Hit) -> str:
@@ -120,11 +181,18 @@ def legal_answer(q: Question, main: Hit, hits: list[Hit]) -> tuple[str, list[Hit
     direct = direct_answer(q, main)
     if not direct:
         return None
-    label = f"《{main.metadata['law']}》{main.metadata['article']}"
-    if q.shape == "fact":
-        if not (q.quantity and has_figure(direct)) or len(direct) > 200:
+    if q.shape in ("fact", "procedure"):
+        if (q.quantity and not has_figure(direct)) or len(direct) > FACT_CHARS:
             return None
-        return f"根据{label}，{direct}[1]。", [main]
+        text = _clause_answer(q, main, direct, 1)
+        if other is None or not q.mentions.home:
+            return text, [main]
+        paired = direct_answer(q, other)  # Beijing asked: the matching provision on the other level
+        if not paired:
+            return text, [main]
+        (nat, nat_text), (loc, loc_text) = sorted(((main, direct), (other, paired)), key=lambda x: is_local(x[0]))
+        lines = [_clause_answer(q, nat, nat_text, 1), _relation(nat_text, loc_text), _clause_answer(q, loc, loc_text, 2)]
+        return "\n".join(lines), [nat, loc]
     used = [main]
     lines = [f"{direct}[1]。"]
     fine = applying(main, hits) if q.penalty and not has_figure(direct) else None

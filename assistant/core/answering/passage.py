@@ -90,6 +90,20 @@ def article_sentences(hit: Hit) -> list[str]:
     out: list[str] = []
     for block in paragraph_blocks(hit_lines(hit)):
         lead, *items = block.split("\n")
-        out += [s for s in SENTENCE_END.split(lead) if s.strip()] or [lead]
+        out += _with_provisos([s for s in SENTENCE_END.split(lead) if s.strip()]) or [lead]
         out += [lead + item for item in items]
     return out or [strip_label(hit.text)]
+
+
+_PROVISO = re.compile(r"^(?:但是|但|并且|且)")
+
+
+def _with_provisos(sentences: list[str]) -> list[str]:
+    """A proviso ("；但是延长期限最多不得超过三十日") stays with the rule it limits."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and _PROVISO.match(sentence.strip()):
+            out[-1] += sentence
+        else:
+            out.append(sentence)
+    return out

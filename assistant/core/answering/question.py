@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assistant.core.answering.intent import Cues, resolve_years
-from assistant.core.ownwork import is_own_work
+from assistant.core.answering.intent import Cues
+from assistant.core.answering.scope import Mentions, Places
+from assistant.core.answering.years import YEAR, asked_years, resolve_years
+from assistant.core.ownwork import OWN_WORK, is_own_work
 
 QUANTITY_CUES = tuple("多少 几 数量 比例 比率 多大 多高 多长 多久 人次 金额".split())
 STOP_TERMS = frozenset(
@@ -31,13 +33,12 @@ _QUESTION_TOKEN = re.compile(
 # Not questions: "这几个指标" points back; "第16条" is a citation, not content.
 _MODAL = re.compile(r"^[能可要应会该](?=[\u4e00-\u9fff]$)")
 _NOT_ASKING = re.compile(r"[这那该此上述]+[几些]个?|第[零〇一二两三四五六七八九十百千\d]+[条款项]")
-_QUESTION_PHRASE = re.compile(
+QUESTION_PHRASE = re.compile(
     r"多少[钱次件个人场]?|多长时间|多久|几[次件个起处场支册级种类项名]?|哪[些个几条两]*|什么|怎么样?|"
     r"如何|是否|能否|要不要|能不能|有没有|是不是|[吗呢吧]"
 )
 STOP_CHARS = frozenset("的了吗呢吧啊么是在和与及或对把被为有个几多少请问那这其该")
 ABBREVIATIONS = (("人民防空", "人防"),)  # staff write the short form; texts the long one
-YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 FIGURE = re.compile(  # a measured figure: 500余人次, 伍千伍百元, 30%, not a bare year
     r"[\d一二两三四五六七八九十百千万亿伍陆柒捌玖拾佰仟][\d.]*余?(?:万|亿)?"
     r"(?:人次|件|次|场|个|支|册|元|名|人|项|家|户|处|期|批|篇|所|%|％|倍|平方米)"
@@ -71,15 +72,43 @@ def keywords(text: str) -> list[str]:
 
     jieba.setLogLevel(logging.WARNING)  # the dictionary-loading banner is noise in a CLI
     out: list[str] = []
-    for tok in jieba.lcut(normalize(text)):
+    for tok in jieba.lcut(YEAR.sub(" ", normalize(text))):  # "2021年会前" is not "年会"
         tok = tok.strip()
-        if len(tok) < 2 or tok in STOP_TERMS or _QUESTION_TOKEN.match(tok):
+        if len(tok) < 2 or tok in STOP_TERMS or _QUESTION_TOKEN.match(tok) or OWN_WORK.fullmatch(tok):
             continue
         tok = _MODAL.sub("", tok)  # "能罚" asks whether one may 罚: the content is 罚
         if re.fullmatch(r"[\d.]+", tok) or not re.search(r"\w", tok) or tok in out:
             continue
         out.append(tok)
     return out
+
+
+def split_asks(text: str) -> list[str]:
+    """The separate asks of a question: sentences ending in ？, or clauses that each ask
+    ("多少天内申请，复查机关多少天内答复")."""
+    sentences = [s for s in re.split(r"[？?；;]", text) if s.strip()]
+    if len(sentences) == 1:
+        clauses = [c for c in re.split(r"[，,]", text) if c.strip()]
+        asking = [c for c in clauses if QUESTION_PHRASE.search(c)]
+        sentences = clauses if len(asking) > 1 and len(asking) == len(clauses) else sentences
+    asking = [s for s in sentences if QUESTION_PHRASE.search(s)]
+    return asking if len(asking) > 1 else [text]
+
+
+FOCUS_WEIGHT = 3.0  # the word asked about ("审结了多少") over the scene ("行政复议申请")
+_FILLER = "了的是有为过"
+
+
+def _focus(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    """The term written right before the first question phrase ("审结了多少", "响应率是多少"),
+    else the one right after it ("多少人参加")."""
+    found = QUESTION_PHRASE.search(text)
+    if not found:
+        return ()
+    before = text[: found.start()].rstrip(_FILLER)[-6:]
+    after = text[found.end() :].lstrip(_FILLER)[:6]
+    near = [t for t in terms if t in before and before.rindex(t) + len(t) >= len(before) - 1]
+    return tuple(near or [t for t in terms if after.startswith(t)])
 
 
 def _bigrams(text: str) -> set[str]:
@@ -90,11 +119,6 @@ def _bigrams(text: str) -> set[str]:
 def asks_quantity(question: str) -> bool:
     """Whether the question asks for a number (多少人次, 几件, 比例…)."""
     return any(cue in question for cue in QUANTITY_CUES)
-
-
-def asked_years(question: str) -> list[str]:
-    """Years a question names (``2021年`` → ``"2021"``)."""
-    return list(dict.fromkeys(YEAR.findall(question)))
 
 
 def has_report_cue(question: str, office_names: Iterable[str] = ()) -> bool:
@@ -139,20 +163,33 @@ class Question:
     years: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # articles it cites: "第二十二条"
     notes: tuple[str, ...] = ()  # how the question was read (relative years)
+    focus: tuple[str, ...] = ()  # the words right at the question phrase: what is asked
+    parts: tuple[Question, ...] = ()  # each ask of a question with several (…多少天？能延期吗？)
+    mentions: Mentions = field(default_factory=Mentions)  # districts, offices, periods named
+    laws: tuple[str, ...] = ()  # laws the question names (detected once, by the resolver)
     weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
 
     @classmethod
     def parse(
         cls, question: str, cues: Cues | None = None, office_names: Iterable[str] = (),
         report_years: Iterable[int] = (), this_year: int | None = None,
+        places: Places | None = None, laws: Iterable[str] = (),
     ) -> Question:
         """Analyse ``question`` once; scoring then only does substring tests."""
+        return cls._read(question, cues, office_names, report_years, this_year, places, laws)
+
+    @classmethod
+    def _read(
+        cls, question: str, cues: Cues | None, office_names: Iterable[str],
+        report_years: Iterable[int], this_year: int | None, places: Places | None,
+        laws: Iterable[str], whole: bool = True,
+    ) -> Question:
         cues = cues or Cues.load()
         office_names = tuple(office_names)
         years = resolve_years(question, report_years, this_year or date.today().year)
         query = years.text
         text = _NOT_ASKING.sub(" ", normalize(query))
-        plain = YEAR.sub("", _QUESTION_PHRASE.sub(" ", text))
+        plain = YEAR.sub("", QUESTION_PHRASE.sub(" ", text))
         asked = _UNIT_ASKED.search(text)
         if asked:
             unit = re.compile(rf"[\d一二两三四五六七八九十百千万]余?{asked.group(1)}")
@@ -168,7 +205,12 @@ class Question:
         terms = tuple(keywords(text))
         if _PENALTY.search(text):  # 处罚 is asked; texts say 罚款, 处…罚款: any 罚 answers
             terms = tuple(dict.fromkeys("罚" if t in _SANCTION_WORDS else t for t in terms))
+        pieces = split_asks(query)
+        parts = tuple(
+            cls._read(p, cues, office_names, (), this_year, None, (), whole=False) for p in pieces
+        ) if whole and len(pieces) > 1 else ()
         return cls(
+            parts=parts,
             text=text,
             query=query,
             terms=terms,
@@ -187,6 +229,9 @@ class Question:
             years=tuple(asked_years(query)),
             articles=tuple(f"第{_cn_article(n)}条" for n in ARTICLE_NO.findall(question)),
             notes=(years.note,) if years.note else (),
+            focus=_focus(text, terms),
+            mentions=Mentions.read(query, places) if places else Mentions(),
+            laws=tuple(laws),
         )
 
     def weigh(self, texts: list[str]) -> Question:
@@ -195,12 +240,13 @@ class Question:
         texts = [normalize(t) for t in texts]
         n = len(texts)
         clauses = [c for c in re.split(r"[，,；;]", self.text) if c.strip()]
-        asking = [c for c in clauses if _QUESTION_PHRASE.search(c)]
+        asking = [c for c in clauses if QUESTION_PHRASE.search(c)]
         focus = "".join(asking) if 0 < len(asking) < len(clauses) else ""
         weights = {}
         for t in self.terms:
             df = sum(t in text for text in texts)
-            weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * (1.5 if t in focus else 1)
+            asked = FOCUS_WEIGHT if t in self.focus else 1.5 if t in focus else 1
+            weights[t] = len(t) * (1 + math.log((n + 1) / (df + 1))) * asked
         return replace(self, weights=weights)
 
     def coverage(self, text: str) -> float:

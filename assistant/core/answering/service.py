@@ -2,10 +2,13 @@
 
 1. ``_resolve`` — a follow-up is made standalone (:mod:`.conversation`; with an LLM, condensed
    by ``prompts/condense_v1.yaml`` first). An explicit citation goes to the exact resolver.
-2. ``_parse`` — the standalone question is parsed ONCE into a :class:`Question` (relative
-   years resolved against the reports the knowledge base holds, the office's own names known).
-3. :class:`~assistant.core.answering.evidence.EvidenceGate` — ``retriever.search(query, k)``, year
-   gate, relevance gate; the question comes back weighted by the retrieved passages.
+2. ``_parse`` — the standalone question is parsed ONCE into a :class:`Question` (colloquial and
+   relative years resolved against the reports the knowledge base holds, the office's own names
+   known, districts/offices/periods named, the laws the resolver detected).
+3. :mod:`.scope` checks the question against what the knowledge base holds (reports by
+   organisation and year; the demo report only when needed), then
+   :class:`~assistant.core.answering.evidence.EvidenceGate` — ``retriever.search(query, k)``,
+   topic coverage, year gate, relevance gate; the question comes back weighted by the passages.
 4. Offline: :func:`~assistant.core.answering.compose.compose` shapes the answer (fact, list,
    summary, legal, procedure). LLM: ``prompts/answer_v2.yaml`` with the same shape's
    instruction, streamed; then :mod:`.guards` check markers, citations and the shape.
@@ -36,19 +39,22 @@ from assistant.core.answering.conversation import (
     ARTICLE_REF,
     Conversation,
     Resolved,
+    named_laws,
     resolve_followup,
 )
 from assistant.core.answering.evidence import EvidenceGate, Retriever
 from assistant.core.answering.extractive import SentencePicker
-from assistant.core.answering.guards import check_shape, guard_answer
+from assistant.core.answering.guards import check_shape, guard_answer, unsupported
 from assistant.core.answering.intent import Cues
 from assistant.core.answering.question import Question
 from assistant.core.answering.reports import Documents
+from assistant.core.answering.scope import Held, Places, check, sample_label
 from assistant.documents import Hit
 from assistant.hanzi import to_simplified
 from assistant.prompts import Prompt, load_prompt
 
 Shelf = Callable[[], tuple[list[int], list[str]]]  # report years, report organizations
+Holdings = Callable[[], list[dict]]  # one entry per report: source, organization, year, title
 
 
 class _LLMFailed(Exception):
@@ -69,6 +75,7 @@ class AnswerService:
         settings: Retrieval depth, gate thresholds, calibrations, office names.
         backend: Embedding backend whose dense calibration applies (``e5``…).
         shelf: Years and organizations of the reports in the knowledge base.
+        holdings: The reports held, one entry each (source, organization, year, title).
         documents: All chunks of one stored document, by source (whole report sections).
         this_year: Calendar year for 去年/今年 (default: today's).
     """
@@ -85,6 +92,7 @@ class AnswerService:
         settings: AnsweringSettings | None = None,
         backend: str = "e5",
         shelf: Shelf | None = None,
+        holdings: Holdings | None = None,
         documents: Documents | None = None,
         this_year: int | None = None,
     ) -> None:
@@ -99,7 +107,10 @@ class AnswerService:
         )
         self.cues = Cues.load()
         self.shelf = shelf or (lambda: ([], []))
+        self.holdings = holdings  # None: the reports held are unknown, nothing is checked
+        self.places = Places.load()
         self.documents, self.this_year = documents, this_year
+        self._texts: tuple[int, dict[str, str]] = (0, {})
 
     def ask(self, question: str, history: Any = None, use_llm: bool | None = None) -> Answer:
         """Answer one question; a :class:`Conversation` passed as ``history`` records the turn."""
@@ -135,24 +146,46 @@ class AnswerService:
             answer = self._cite(resolved.question)
             yield answer.answer
         else:
-            answer = yield from self._answer(self._parse(resolved.question), conv, llm, warnings)
+            q = self._parse(resolved.question, named_laws(resolved.question, self.names))
+            answer = yield from self._answer(q, conv, llm, warnings)
         answer.warnings[:0] = warnings
         answer.question = resolved.question
         self._record(history, question, answer)
         yield answer
 
-    def _parse(self, text: str) -> Question:
+    def _parse(self, text: str, laws: list[str] | tuple[str, ...] = ()) -> Question:
         years, organizations = self.shelf()
         names = [*self.settings.office_names, *organizations]
-        return Question.parse(text, self.cues, names, years, self.this_year)
+        return Question.parse(
+            text, self.cues, names, years, self.this_year, places=self.places, laws=laws
+        )
+
+    def _held(self) -> list[Held]:
+        assert self.holdings is not None
+        return [
+            Held(str(r["source"]), str(r.get("organization") or ""), r.get("year"), str(r.get("title") or ""))
+            for r in self.holdings()
+        ]
+
+    def _report_text(self, source: str) -> str:
+        """A whole report's text (cached until the knowledge base's reports change)."""
+        key = id(self.holdings()) if self.holdings else 0
+        if self._texts[0] != key:
+            self._texts = (key, {})
+        cache = self._texts[1]
+        if source not in cache:
+            chunks = self.documents(source) if self.documents else []
+            cache[source] = "".join(h.text for h in chunks)
+        return cache[source]
 
     def _answer(
         self, q: Question, conv: Conversation, llm: BaseChatModel | None, warnings: list[str]
     ) -> Iterator[str]:
         warnings.extend(q.notes)
-        evidence = self.gate.gather(q)
+        verdict = check(q, self._held(), self.places) if self.holdings else None
+        evidence = self.gate.gather(q, verdict, self._report_text if self.documents else None)
         if not evidence.hits:
-            answer = Answer(NOT_FOUND + evidence.missing, mode="llm" if llm else "offline", found=False)
+            answer = Answer(evidence.missing or NOT_FOUND, mode="llm" if llm else "offline", found=False)
             yield answer.answer
             return answer
         if llm is not None:
@@ -235,7 +268,7 @@ class AnswerService:
     def _offline(self, q: Question, hits: list[Hit]) -> Answer:
         extract = compose(q, hits, self.picker, self.cues, self.documents)
         sources = [hit_source(n, h) for n, h in enumerate(extract.hits, 1)]
-        return Answer(extract.text, sources, mode="offline", found=True)
+        return Answer(sample_label(extract.text, sources), sources, mode="offline", found=True)
 
     def _llm_answer(
         self,
@@ -264,8 +297,16 @@ class AnswerService:
             yield ("\n\n" if pieces else "") + fallback.answer
             return fallback
         answer = guard_answer("".join(pieces).strip(), hits, self.resolver)
+        invented = unsupported(answer.answer, hits, self.resolver) if answer.found else []
+        if invented:  # the model said what the evidence does not: the offline answer instead
+            fallback = self._offline(q, hits)
+            fallback.warnings += answer.warnings
+            fallback.warnings.append(f"大模型回答中的{'、'.join(invented)}不在检索到的资料中，已改用离线摘录回答")
+            yield "\n\n" + fallback.answer
+            return fallback
         if answer.found:
             answer.warnings += check_shape(answer.answer, q, hits)
+            answer.answer = sample_label(answer.answer, answer.sources)
         return answer
 
     @staticmethod
