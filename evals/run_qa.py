@@ -157,14 +157,11 @@ def _broad(asst, split: str, llm: str, show: bool) -> list[str]:
     return missed if split == "test" else []
 
 
-# Regression floors on the test split (the goals are evals.grade.GOALS, printed when not met).
-V2_FLOORS = {"pass": (0.0, ">="), "wrong": (1.0, "<=")}
-
-
 def _v2(asst, split: str, llm: str, show: bool) -> list[str]:
     from evals import grade
 
-    rows = [grade.run(asst, q) for q in load_yamlset(f"qa_v2_{split}")["questions"]]
+    data = load_yamlset(f"qa_v2_{split}")
+    rows = [grade.run(asst, q) for q in data["questions"]]
     got = grade.print_table(rows, split)
     times = sorted(r["ms"] for r in rows)
     print(f"ask 延迟 p50 {times[len(times) // 2]:.0f} ms（问答 v2，llm={llm}）")
@@ -175,10 +172,12 @@ def _v2(asst, split: str, llm: str, show: bool) -> list[str]:
                   f"{r['chars']}字 {r['question']} → {r['answer'][:200]}")
     if split != "test":
         return []
+    # Regression floors from the dataset header (the goals are evals.grade.GOALS, printed when not met).
+    floors = data["floors"]
     return [
-        f"qa_v2 test {k} {got[k]:.3f} {'<' if op == '>=' else '>'} {v}"
-        for k, (v, op) in V2_FLOORS.items()
-        if (got[k] < v if op == ">=" else got[k] > v)
+        f"qa_v2 test {k} {got[k]:.3f} {'<' if k != 'wrong' and k != 'answerable_refused' else '>'} {v}"
+        for k, v in floors.items()
+        if (got[k] > v if k in ("wrong", "answerable_refused") else got[k] < v)
     ]
 
 

@@ -220,6 +220,8 @@ def fill_year(question: str, conversation: Conversation) -> str:
 _OPENER = re.compile(r"^(?:那么|那|还有|另外|再问一下)[，,]?")
 _MEASURE = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:率|额|比例|人数|数量|总数|金额))(?:呢|是多少|有多少|为多少|多少)$")
 _NOUN = re.compile(r"^([\u4e00-\u9fff]{2,8})呢$")
+# "原因是什么" / "依据有哪些": a noun asked of the prior question's subject.
+_WHAT = re.compile(r"^([\u4e00-\u9fff]{2,6}?)(?:是什么|是啥|有哪些|有什么|是哪些)$")
 
 
 def rewrite_ask(prior: str, question: str) -> str | None:
@@ -244,6 +246,8 @@ def rewrite_ask(prior: str, question: str) -> str | None:
     tail = prior[found.end() :]
     if measure := _MEASURE.match(ask):
         return f"{head}{measure.group(1)}是多少？"
+    if what := _WHAT.match(ask):
+        return f"{head.rstrip('的')}的{what.group(1)}{ask[what.end(1):]}？"
     if (noun := _NOUN.match(ask)) and not noun.group(1).startswith(("对", "在", "如果", "要是")):
         return f"{prior[: found.end()]}{noun.group(1)}？" if len(tail) >= 2 else f"{head}{noun.group(1)}是多少？"
     asked = QUESTION_PHRASE.search(ask)

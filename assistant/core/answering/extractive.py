@@ -106,7 +106,8 @@ class SentencePicker:
         if is_article(hits[best.hit_index]):
             chosen = _governing(q, best, cands, hits)
             return self._quote_article(q, hits[chosen.hit_index])
-        return self._quote_report(q, [c for c in cands if not is_article(hits[c.hit_index])], hits)
+        reports = [c for c in cands if not is_article(hits[c.hit_index])]
+        return self._quote_report(q, _figure_first(q, reports), hits)
 
     def _candidates(self, q: Question, index: int, hit: Hit) -> list[Candidate]:
         prior = rank_prior(index, hit, self.calibration)
@@ -196,6 +197,26 @@ class SentencePicker:
     @staticmethod
     def _quote_article(q: Question, hit: Hit) -> Extract:
         return Extract(quote_article(q, hit), [hit])
+
+
+FIGURE_RATIO = 0.6  # a sentence holding the figure asked may score this much below the best
+
+
+def _figure_first(q: Question, cands: list[Candidate]) -> list[Candidate]:
+    """A quantity question is answered by a sentence holding the figure: when the best report
+    sentence holds none ("认真组织好会前学法"), a close one that does ("会前学法4次") leads."""
+    def answers(cand: Candidate) -> bool:
+        quoted = window(q, cand)  # what would be quoted, not the whole long sentence
+        return has_figure(quoted) and (q.unit is None or bool(q.unit.search(quoted)))
+
+    if not q.quantity or not cands or answers(cands[0]):
+        return cands
+    for i, cand in enumerate(cands[1:20], 1):
+        if cand.score < FIGURE_RATIO * cands[0].score:
+            break
+        if not cand.heading and answers(cand):
+            return [cand, *cands[:i], *cands[i + 1 :]]
+    return cands
 
 
 def _governing(q: Question, best: Candidate, cands: list[Candidate], hits: list[Hit]) -> Candidate:

@@ -29,6 +29,9 @@ class Cues:
     structure: Any = None  # ReportStructure (prompts/drafting/structure_v1.yaml)
     instructions: dict[str, str] = field(default_factory=dict)
     version: int | str = 1
+    # What an ask wants (起算点, 上限, 期限 …): question pattern → answer-sentence pattern.
+    kinds: tuple[tuple[re.Pattern, re.Pattern], ...] = ()
+    kind_bonus: float = 0.0
 
     @classmethod
     def load(cls, name: str = "answering/shapes_v2.yaml") -> Cues:
@@ -37,7 +40,12 @@ class Cues:
         from assistant.prompts import load_yaml
 
         data = load_yaml(name)
+        kinds = load_yaml("answering/ask_kinds_v1.yaml")
         return cls(
+            kinds=tuple(
+                (re.compile(k["asked"]), re.compile(k["answer"])) for k in kinds["kinds"].values()
+            ),
+            kind_bonus=float(kinds["bonus"]),
             shapes=tuple((k, re.compile(v)) for k, v in data["shapes"].items()),
             parts=tuple((k, re.compile(v)) for k, v in data["parts"].items()),
             generic=re.compile(data["generic_terms"]),
@@ -65,6 +73,10 @@ class Cues:
     def part_of(self, section: str) -> str:
         """The structure part (``measures``…) a report section path belongs to."""
         return self.structure.heading_key(section.split(" > ")[0]) or "opening"
+
+    def answer_kinds(self, text: str) -> tuple[re.Pattern, ...]:
+        """The answer patterns of what ``text`` asks (its 起算点, 上限, 期限 …)."""
+        return tuple(answer for asked, answer in self.kinds if asked.search(text))
 
     def topic(self, terms: Iterable[str]) -> tuple[str, ...]:
         """Terms that name a topic (not the generic words of a report question)."""

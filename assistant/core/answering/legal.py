@@ -32,7 +32,7 @@ MIN_LOCAL_COVER = 0.35  # share of the question a local provision must cover to 
 
 
 def _best_sentence(q: Question, hit: Hit) -> str:
-    return max(article_sentences(hit), key=lambda s: q.coverage(s) + q.figure_bonus(s))
+    return max(article_sentences(hit), key=lambda s: q.coverage(s) + q.figure_bonus(s) + q.kind_bonus(s))
 
 
 def direct_answer(q: Question, hit: Hit) -> str:

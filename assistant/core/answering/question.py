@@ -167,6 +167,8 @@ class Question:
     parts: tuple[Question, ...] = ()  # each ask of a question with several (…多少天？能延期吗？)
     mentions: Mentions = field(default_factory=Mentions)  # districts, offices, periods named
     laws: tuple[str, ...] = ()  # laws the question names (detected once, by the resolver)
+    kinds: tuple[re.Pattern, ...] = ()  # how an answer to what is asked reads (之日起, 不得超过)
+    kind_weight: float = 0.0
     weights: Mapping[str, float] = field(default_factory=dict)  # term → weight (length × idf)
 
     @classmethod
@@ -232,6 +234,8 @@ class Question:
             focus=_focus(text, terms),
             mentions=Mentions.read(query, places) if places else Mentions(),
             laws=tuple(laws),
+            kinds=cues.answer_kinds(text),
+            kind_weight=cues.kind_bonus,
         )
 
     def weigh(self, texts: list[str]) -> Question:
@@ -263,6 +267,10 @@ class Question:
     def list_bonus(self, text: str) -> float:
         """ "哪些/几种" questions favour sentences that enumerate (分为：警告、记过、…)."""
         return 0.2 if self.wants_list and _LIST_SENTENCE.search(text) else 0.0
+
+    def kind_bonus(self, text: str) -> float:
+        """Sentences worded as an answer to what is asked (起算点: "之日起计算"; 上限: "不得超过")."""
+        return self.kind_weight if any(k.search(text) for k in self.kinds) else 0.0
 
     def figure_bonus(self, text: str) -> float:
         """Quantity questions favour text holding a figure, more so the unit asked for."""

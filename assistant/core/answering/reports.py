@@ -27,6 +27,7 @@ ITEM_CHARS = {"list": 170, "summary": 400}  # per item
 MAX_ITEMS = {"list": 8, "summary": 3}
 _OUTCOME = re.compile(r"取得|实现|提升|提高|保持|成效|明显|完成|确保|达到|满意|增强|无.{0,6}发生")
 _CONTINUED = re.compile(r"（续）$")
+_REASON = re.compile(r"原因|由于|因为|究其|根源")  # the 原因 half of 存在的不足和原因
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 一是……二是……: the points of a paragraph
 # Sentence ends, and a lead-in's colon before its points ("存在一些不足：一是……").
 _POINTS = re.compile(r"(?<=[。！？；!?;])|(?<=[：:])(?=[一二三四五六七八九十]+是)")
@@ -148,6 +149,7 @@ def key_sentences(q: Question, unit: Unit, budget: int) -> list[tuple[str, Hit]]
             + (1.0 if _OUTCOME.search(s) else 0.0)
             + (1.5 if _ORDINAL.match(s) else 0.0)
             + sum(0.5 for t in topic if t in s)
+            + (1.5 if unit.part == "shortcomings" and _REASON.search(s) else 0.0)
         )
 
     ranked = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i][0]), i))
