@@ -61,6 +61,26 @@ def sentences(text: str, min_chars: int = 8) -> list[str]:
     return out
 
 
+_CLAUSE_SPLIT = re.compile(r"[，。；：！？、\n]")
+_CLAUSE_LEAD = re.compile(r"^(?:\d+\s*[.．]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)")
+
+
+def clauses(text: str, min_chars: int = 6) -> list[str]:
+    """Clauses of a text (split at ，。；：！？、 and line breaks), list markers removed, short ones left out."""
+    out = []
+    for part in _CLAUSE_SPLIT.split(text):
+        part = _CLAUSE_LEAD.sub("", part.strip()).strip("“”（）【】 ")
+        if len(part) >= min_chars:
+            out.append(part)
+    return out
+
+
+def duplicate_clauses(text: str, own_texts: list[str] = (), min_chars: int = 6) -> list[str]:
+    """Clauses written more than once, except those the staff themselves wrote more than once."""
+    own = Counter(c for t in own_texts for c in clauses(t, min_chars))
+    return [c for c, n in Counter(clauses(text, min_chars)).items() if n > 1 and n > own.get(c, 0)]
+
+
 def repeated_sentences(text: str) -> list[str]:
     """Sentences that occur more than once."""
     return [s for s, n in Counter(sentences(text)).items() if n > 1]
