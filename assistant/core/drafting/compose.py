@@ -174,16 +174,19 @@ class Composer:
         picker, area, other = state.picker, item.area, self.phrases.area("other")
         extra = {"area": self.outline.topic(item.label) if len(item.label) <= 14 else area.name}
         fresh = [f for f in state.voice.unit.framings if f not in state.templates]
+        fresh = fresh or [f for f in self.units.common_framings if f not in state.templates]
         unit = picker.pick(fresh, extra=extra)
         state.templates.update(f for f in fresh if unit and picker.render(f, extra) == unit)
-        framing = self._carried(item, state, where) or picker.pick(area.framings, other.framings)
         own = "".join(s for _, ss in item.units for s in ss)
-        second = picker.pick(area.framings, other.framings) if len(own) < 120 else ""
+        picker.used_clauses.update(clauses(own))
+        group = picker.pick(self.phrases.group(area.group).leads)
+        framing = self._carried(item, state, where) or picker.pick(area.framings, other.framings)
+        second = picker.pick(area.framings, other.framings)
+        framing = f"{group}{framing}"
         claim = self._supported_claim(item, own, picker, f"{unit}{framing}{second}")
         figures = f"全年，{'，'.join(item.figures)}。" if item.figures else ""
         effect = picker.pick(area.effects, other.effects)
-        if len(own) < 60:
-            effect += picker.pick(area.effects)
+        effect += picker.pick(area.effects, other.effects)
         if effect:
             state.effects.append(effect)
         lead = f"{unit}{framing}{second}{claim}"

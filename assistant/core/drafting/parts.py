@@ -57,7 +57,8 @@ def shortcomings(facts: Facts, phrases: PhraseLibrary, picker: Picker, notes: li
             guessed.append(cause)
             cause = f"{cause.rstrip('。')}{MARK}。" if cause else ""
         remedy = picker.pick(rule.remedies)
-        lines.append(f"{cn_numeral(i)}是{sentence(text)}{cause}{remedy}")
+        impact = picker.pick(phrases.impacts)
+        lines.append(f"{cn_numeral(i)}是{sentence(text)}{impact}{cause}{remedy}")
     closing = picker.pick(phrases.remedies)
     if closing:
         lines.append(closing)

@@ -18,6 +18,20 @@ from assistant.prompts import PromptError, Template, load_yaml
 TWO_CLAUSE_RE = re.compile(r"^[^，。；：]{3,18}，[^，。；：]{3,18}[。]?$")
 
 
+_CLAUSE_SPLIT = re.compile(r"[，。；：！？、\n]")
+_CLAUSE_LEAD = re.compile(r"^(?:\d+\s*[.．]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)")
+
+
+def clauses(text: str, min_chars: int = 6) -> list[str]:
+    """Clauses of a text (split at ，。；：！？、 and line breaks), list markers removed, short ones left out."""
+    out = []
+    for part in _CLAUSE_SPLIT.split(text):
+        part = _CLAUSE_LEAD.sub("", part.strip()).strip("“”（）【】 ")
+        if len(part) >= min_chars:
+            out.append(part)
+    return out
+
+
 def is_two_clause(heading: str) -> bool:
     """True for a formal two-clause heading such as 规范行政执法行为，维护良好管理秩序."""
     return bool(TWO_CLAUSE_RE.match(heading.strip()))
@@ -206,6 +220,7 @@ class Picker:
         self._rng = random.Random(int(digest[:16], 16))
         self.variables = variables or {}
         self.used: set[str] = set()
+        self.used_clauses: set[str] = set()
 
     def render(self, phrase: str, extra: dict[str, Any] | None = None) -> str:
         """Fill ``{{ organization }}`` etc. strictly (a missing variable raises)."""
@@ -219,14 +234,14 @@ class Picker:
         ``extra`` adds variables for this pick (e.g. ``area``, the staff's area name).
         """
         for pool in pools:
-            fresh = [p for p in pool if self.render(p, extra) not in self.used]
+            fresh = [p for p in pool if self.render(p, extra) not in self.used
+                     and not set(clauses(self.render(p, extra))) & self.used_clauses]
             if fresh:
-                text = self.render(self._rng.choice(fresh), extra)
-                self.used.add(text)
-                return text
+                return self.take(self.render(self._rng.choice(fresh), extra))
         return ""
 
     def take(self, text: str) -> str:
         """Record a sentence written from elsewhere so that no stock phrase repeats it."""
         self.used.add(text)
+        self.used_clauses.update(clauses(text))
         return text

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from assistant.core.drafting.draft import Draft
-from assistant.core.drafting.phrases import is_two_clause
+from assistant.core.drafting.phrases import clauses, is_two_clause
 
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）(.+)$")
 _ITEM_HEAD = re.compile(r"^\d+\s*[.．、]\s*([^。]{4,40}。)")
@@ -58,20 +58,6 @@ def sentences(text: str, min_chars: int = 8) -> list[str]:
             part = part.strip()
             if len(part) >= min_chars:
                 out.append(part)
-    return out
-
-
-_CLAUSE_SPLIT = re.compile(r"[，。；：！？、\n]")
-_CLAUSE_LEAD = re.compile(r"^(?:\d+\s*[.．]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)")
-
-
-def clauses(text: str, min_chars: int = 6) -> list[str]:
-    """Clauses of a text (split at ，。；：！？、 and line breaks), list markers removed, short ones left out."""
-    out = []
-    for part in _CLAUSE_SPLIT.split(text):
-        part = _CLAUSE_LEAD.sub("", part.strip()).strip("“”（）【】 ")
-        if len(part) >= min_chars:
-            out.append(part)
     return out
 
 

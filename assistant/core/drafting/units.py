@@ -53,6 +53,7 @@ class Units:
     types: tuple[UnitType, ...]
     suffixes: tuple[dict, ...]
     default_suffix: dict
+    common_framings: tuple[str, ...] = ()
 
     def unit_type(self, name: str) -> UnitType:
         """Type of an organisation (or a past report's title); the generic type when none matches."""
@@ -99,7 +100,7 @@ def _cached(version: str, prompts_dir: Path | None) -> Units:
                            str(t.get("mission", "")), _strs(t.get("terms")), _strs(t.get("framings")),
                            str(t.get("self", "")), str(t.get("party", "")))
                   for t in data["types"])
-    return Units(types, tuple(data["suffixes"]), dict(data["default_suffix"]))
+    return Units(types, tuple(data["suffixes"]), dict(data["default_suffix"]), _strs(data.get("common_framings")))
 
 
 def load_units(version: str = "v1", prompts_dir: Path | None = None) -> Units:
