@@ -85,7 +85,7 @@ def same_organization(source: str, organization: str, units: Units | None = None
     units = units or load_units()
     if units.unit_type(source).key != units.unit_type(organization).key or units.unit_type(source).key == "generic":
         return False
-    here, there = _DISTRICT.findall(organization), _DISTRICT.findall(source)
+    here, there = (_DISTRICT.findall(re.sub(r"\d+年?", "", n)) for n in (organization, source))
     return not (here and there) or bool(set(here) & set(there))
 
 
