@@ -162,7 +162,7 @@ def test_regenerate_one_section_keeps_the_others():
     draft.sections[1].text += "\n（人工补充的一段。）"
     changed = facts.model_copy(update={"next_year_plans": ["推进执法规范化建设", "开展普法宣传"]})
     new = service.regenerate(draft, 4, changed)
-    assert "开展普法宣传。" in new.section("plans").paragraphs
+    assert any(p.startswith("开展普法宣传。") for p in new.section("plans").paragraphs)
     assert new.section("measures").text.endswith("（人工补充的一段。）")
     assert [s.key for s in new.sections] == [s.key for s in draft.sections]
     with pytest.raises(ValueError, match="没有第“9”部分"):

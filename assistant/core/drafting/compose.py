@@ -20,7 +20,7 @@ from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, Indicator, load_catalogue
 from assistant.core.drafting.offline import OfflineWriter, sentence
 from assistant.core.drafting.outline import load_outline
-from assistant.core.drafting.parts import compose_part, short
+from assistant.core.drafting.parts import compose_part, opening, short
 from assistant.core.drafting.pastwording import PastSearch, PastWording
 from assistant.core.drafting.phrases import Area, PhraseLibrary, Picker, is_two_clause, load_phrases
 from assistant.core.drafting.quality import clauses
@@ -95,6 +95,9 @@ class Composer:
         for key in (k for k in self.writer.structure.keys if k != "other" or facts.other):
             if key == "measures":
                 text = self.measures_text(facts, state)
+            elif key == "opening":
+                topics = list(dict.fromkeys(self.outline.topic(m.area) for m in facts.measures if m.area.strip()))
+                text = opening(self.phrases, state.picker, voice, topics)
             else:
                 text = compose_part(key, facts, self.phrases, self.classifier, state.picker, state.notes)
             sections.append(DraftSection(key, self.writer.heading(key, facts), text))
@@ -172,11 +175,7 @@ class Composer:
     def _block_lines(self, item: Item, state: _State, where: str) -> list[str]:
         """Framing, the staff's sentences (numbered only when there are two or more full items), effect."""
         picker, area, other = state.picker, item.area, self.phrases.area("other")
-        extra = {"area": self.outline.topic(item.label) if len(item.label) <= 14 else area.name}
-        fresh = [f for f in state.voice.unit.framings if f not in state.templates]
-        fresh = fresh or [f for f in self.units.common_framings if f not in state.templates]
-        unit = picker.pick(fresh, extra=extra)
-        state.templates.update(f for f in fresh if unit and picker.render(f, extra) == unit)
+        unit = self._unit_lead(item, state)
         own = "".join(s for _, ss in item.units for s in ss)
         picker.used_clauses.update(clauses(own))
         group = picker.pick(self.phrases.group(area.group).leads)
@@ -199,6 +198,24 @@ class Composer:
             lines.append(f"{i}.{heading}。{''.join(sentences)}")
         lines.append(f"{figures}{effect}")
         return lines
+
+    def _unit_lead(self, item: Item, state: _State) -> str:
+        """The unit's framing, what the area means for this unit type, and the area's legal basis.
+
+        Each template is used once per draft (the unit's own first, then the shared ones).
+        """
+        picker, units = state.picker, self.units
+        extra = {"area": self.outline.topic(item.label) if len(item.label) <= 14 else item.area.name}
+        out = ""
+        for own, common in ((state.voice.unit.framings, units.common_framings),
+                            (state.voice.unit.meanings, units.common_meanings)):
+            fresh = [f for f in own if f not in state.templates]
+            fresh = fresh or [f for f in common if f not in state.templates]
+            text = picker.pick(fresh, extra=extra)
+            state.templates.update(f for f in fresh if text and picker.render(f, extra) == text)
+            out += text
+        basis = units.area_basis.get(item.area.key, "")
+        return out + (picker.pick([basis], extra=extra) if basis else "")
 
     def _supported_claim(self, item: Item, own: str, picker: Picker, written: str) -> str:
         """One of the area's specific sentences, only when the staff's text names what it asserts."""

@@ -12,12 +12,24 @@ from assistant.core.drafting.facts import Facts, split_shortcoming
 from assistant.core.drafting.offline import sentence
 from assistant.core.drafting.phrases import PhraseLibrary, Picker, Rule
 from assistant.core.drafting.report import cn_numeral
+from assistant.core.drafting.units import Voice
 
 
 def short(text: str, limit: int = 24) -> str:
     """A sentence shortened for the notes."""
     text = text.rstrip("。")
     return text if len(text) <= limit else text[:limit] + "……"
+
+
+CLOSING = "现将有关情况报告如下。"
+
+
+def opening(phrases: PhraseLibrary, picker: Picker, voice: Voice, topics: list[str]) -> str:
+    """开头段: 指导思想 and the year's approach, the unit's legal basis and approach, the areas entered."""
+    lead = picker.pick(phrases.opening).removesuffix(CLOSING)
+    unit = [picker.pick([t]) for t in (voice.unit.basis, voice.unit.approach) if t]
+    summary = picker.pick(phrases.opening_summary, extra={"topics": "、".join(topics)}) if topics else ""
+    return "".join([lead, *unit, summary, CLOSING])
 
 
 def compose_part(key: str, facts: Facts, phrases: PhraseLibrary, classifier: AreaClassifier,
@@ -30,7 +42,7 @@ def compose_part(key: str, facts: Facts, phrases: PhraseLibrary, classifier: Are
     if key == "responsible":
         return responsible(facts, phrases, picker, notes)
     if key == "plans":
-        return plans(facts, phrases, classifier, picker)
+        return plans(facts, phrases, classifier, picker, notes)
     items = [sentence(s) for s in facts.other]
     return "\n".join(f"{i}.{s}" if len(items) > 1 else s for i, s in enumerate(items, 1))
 
@@ -46,7 +58,8 @@ def _best_rule(text: str, rules: tuple[Rule, ...]) -> Rule:
 def shortcomings(facts: Facts, phrases: PhraseLibrary, picker: Picker, notes: list[str]) -> str:
     """二: intro, then 一是 shortcoming, its reason (the staff's, else a topic reason marked 【待确认】), remedy."""
     lines = [picker.pick(phrases.shortcoming_intro)]
-    guessed = []
+    guessed, suggested = [], []
+    general = next((r for r in phrases.causes if not r.keywords), phrases.causes[-1])
     for i, entry in enumerate(facts.shortcomings, 1):
         text, reason = split_shortcoming(entry)
         rule = _best_rule(text, phrases.causes)
@@ -57,6 +70,10 @@ def shortcomings(facts: Facts, phrases: PhraseLibrary, picker: Picker, notes: li
             guessed.append(cause)
             cause = f"{cause.rstrip('。')}{MARK}。" if cause else ""
         remedy = picker.pick(rule.remedies)
+        suggestion = picker.pick(rule.suggestions, general.suggestions)
+        if suggestion:
+            suggested.append(suggestion)
+            remedy += f"{suggestion.rstrip('。')}{MARK}。"
         impact = picker.pick(phrases.impacts)
         lines.append(f"{cn_numeral(i)}是{sentence(text)}{impact}{cause}{remedy}")
     closing = picker.pick(phrases.remedies)
@@ -65,6 +82,9 @@ def shortcomings(facts: Facts, phrases: PhraseLibrary, picker: Picker, notes: li
     if guessed:
         notes.append("二、中以下原因为按不足的主题选用的通用表述，已在正文标注【待确认】，请填写或改写实际原因："
                      + "；".join(f"“{short(c)}”" for c in guessed))
+    if suggested:
+        notes.append("二、中以下改进建议为按不足的主题选用的通用表述，已标注【待确认】，请按实际打算改写或删除："
+                     + "；".join(f"“{short(c)}”" for c in suggested))
     return "\n".join(line for line in lines if line)
 
 
@@ -98,16 +118,31 @@ _DUTY_WORDS = {"study_sessions": ("会前学法",), "briefings": ("听取",), "c
                "report_on_law": ("述法", "述职"), "instructions": ("批示",)}
 
 
-def plans(facts: Facts, phrases: PhraseLibrary, classifier: AreaClassifier, picker: Picker) -> str:
-    """四: the stock framing once, then one paragraph per plan (its target and time kept verbatim)."""
+def plans(facts: Facts, phrases: PhraseLibrary, classifier: AreaClassifier, picker: Picker,
+          notes: list[str] | None = None) -> str:
+    """四: the stock framing once, then one paragraph per plan.
+
+    Each paragraph is the plan verbatim (its target and time kept), one framing sentence that
+    asserts nothing, and the area's stock measure as a suggestion marked 【待确认】.
+    """
     lines = [picker.pick(phrases.plan_intro)]
     other = phrases.area("other")
+    suggested = []
     for i, text in enumerate(facts.next_year_plans, 1):
         area = classifier.classify(text).area
         heading = picker.pick(area.headings, other.headings)
         lines.append(f"（{cn_numeral(i)}）{heading}")
-        lines.append(sentence(text))
+        own = picker.take(sentence(text))
+        framing = picker.pick(phrases.plan_framings, extra={"area": area.name if area.key != "other" else "这项工作"})
+        suggestion = picker.pick(area.plans) if area.key != "other" else ""
+        if suggestion:
+            suggested.append(suggestion)
+            suggestion = f"具体可考虑：{suggestion.rstrip('。')}{MARK}。"
+        lines.append(f"{own}{framing}{suggestion}")
     closing = picker.pick(phrases.plan_closing)
     if closing:
         lines.append(closing)
+    if suggested and notes is not None:
+        notes.append("四、各项安排后的“具体可考虑”为按安排主题选用的通用措施，已标注【待确认】，请按实际计划改写或删除："
+                     + "；".join(f"“{short(c)}”" for c in suggested))
     return "\n".join(line for line in lines if line)

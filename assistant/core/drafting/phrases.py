@@ -72,6 +72,7 @@ class Rule:
     sentences: tuple[str, ...]
     headings: tuple[str, ...] = ()
     remedies: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
     def score(self, text: str) -> int:
         """Keyword characters matched in a text."""
@@ -108,6 +109,8 @@ class PhraseLibrary:
     plan_closing: tuple[str, ...]
     responsible_closing: tuple[str, ...] = ()
     duty_fields: tuple[DutyField, ...] = ()
+    opening_summary: tuple[str, ...] = ()
+    plan_framings: tuple[str, ...] = ()
 
     def area(self, key: str) -> Area:
         """Area by key (the ``other`` area when unknown)."""
@@ -121,13 +124,13 @@ class PhraseLibrary:
         """Every phrase, for validation and tests."""
         out = [*self.opening, *self.shortcoming_intro, *self.impacts, *self.remedies, *self.responsible_intro,
                *self.plan_intro, *self.plan_headings, *self.plan_leads, *self.plan_closing,
-               *self.responsible_closing]
+               *self.responsible_closing, *self.opening_summary, *self.plan_framings]
         for g in self.groups:
             out += [*g.headings, *g.leads]
         for a in self.areas:
             out += [*a.headings, *a.framings, *a.effects, *a.plans, *a.claims]
         for r in (*self.causes, *self.duties):
-            out += [*r.headings, *r.sentences, *r.remedies]
+            out += [*r.headings, *r.sentences, *r.remedies, *r.suggestions]
         return out
 
 
@@ -137,7 +140,8 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 def _rules(entries: list[dict]) -> tuple[Rule, ...]:
     return tuple(Rule(str(e.get("key", i)), _strs(e.get("keywords")), _strs(e.get("sentences")),
-                      _strs(e.get("headings")), _strs(e.get("remedies"))) for i, e in enumerate(entries))
+                      _strs(e.get("headings")), _strs(e.get("remedies")),
+                      _strs(e.get("suggestions"))) for i, e in enumerate(entries))
 
 
 def library_from_dict(data: dict) -> PhraseLibrary:
@@ -163,7 +167,8 @@ def library_from_dict(data: dict) -> PhraseLibrary:
             plan_headings=_strs(plans["headings"]), plan_leads=_strs(plans["leads"]),
             plan_closing=_strs(plans["closing"]), responsible_closing=_strs(resp.get("closing")),
             duty_fields=tuple(DutyField(str(f["key"]), str(f["label"]), str(f["sentence"]), bool(f.get("count")))
-                              for f in resp.get("fields") or ()))
+                              for f in resp.get("fields") or ()),
+            opening_summary=_strs(data.get("opening_summary")), plan_framings=_strs(plans.get("framings")))
     except (KeyError, TypeError) as exc:
         raise PromptError(f"用语库缺少字段：{exc}") from exc
     _validate(library)

@@ -8,7 +8,7 @@ the staff wrote them themselves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,9 @@ class UnitType:
     framings: tuple[str, ...]
     self_ref: str = ""
     party: str = ""
+    basis: str = ""
+    approach: str = ""
+    meanings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Units:
     suffixes: tuple[dict, ...]
     default_suffix: dict
     common_framings: tuple[str, ...] = ()
+    common_meanings: tuple[str, ...] = ()
+    area_basis: dict[str, str] = field(default_factory=dict)
 
     def unit_type(self, name: str) -> UnitType:
         """Type of an organisation (or a past report's title); the generic type when none matches."""
@@ -98,9 +103,12 @@ def _cached(version: str, prompts_dir: Path | None) -> Units:
     data = load_yaml(f"drafting/units_{version}.yaml", prompts_dir)
     types = tuple(UnitType(str(t["key"]), str(t["name"]), _strs(t.get("match")), _strs(t.get("short")),
                            str(t.get("mission", "")), _strs(t.get("terms")), _strs(t.get("framings")),
-                           str(t.get("self", "")), str(t.get("party", "")))
+                           str(t.get("self", "")), str(t.get("party", "")), str(t.get("basis", "")),
+                           str(t.get("approach", "")), _strs(t.get("meanings")))
                   for t in data["types"])
-    return Units(types, tuple(data["suffixes"]), dict(data["default_suffix"]), _strs(data.get("common_framings")))
+    basis = {str(k): str(v) for k, v in (data.get("area_basis") or {}).items()}
+    return Units(types, tuple(data["suffixes"]), dict(data["default_suffix"]), _strs(data.get("common_framings")),
+                 _strs(data.get("common_meanings")), basis)
 
 
 def load_units(version: str = "v1", prompts_dir: Path | None = None) -> Units:
