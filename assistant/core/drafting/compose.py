@@ -150,7 +150,7 @@ class Composer:
         if self.outline.grouped(len(items)):
             places = list(dict.fromkeys(it.area.key for it in items))
             blocks = [[it for it in items if it.area.key == p] for p in places]
-        lines: list[str] = []
+        lines: list[str] = [state.picker.pick(self.phrases.measures_intro)] if len(blocks) > 1 else []
         for n, block in enumerate(blocks, 1):
             where = f"一、（{cn_numeral(n)}）"
             if len(block) == 1:
@@ -175,8 +175,8 @@ class Composer:
     def _block_lines(self, item: Item, state: _State, where: str) -> list[str]:
         """Framing, the staff's sentences (numbered only when there are two or more full items), effect."""
         picker, area, other = state.picker, item.area, self.phrases.area("other")
-        unit = self._unit_lead(item, state)
         own = "".join(s for _, ss in item.units for s in ss)
+        unit = self._unit_lead(item, state, short=len(own) < FULL_ITEM_CHARS)
         picker.used_clauses.update(clauses(own))
         group = picker.pick(self.phrases.group(area.group).leads)
         framing = self._carried(item, state, where) or picker.pick(area.framings, other.framings)
@@ -199,16 +199,17 @@ class Composer:
         lines.append(f"{figures}{effect}")
         return lines
 
-    def _unit_lead(self, item: Item, state: _State) -> str:
+    def _unit_lead(self, item: Item, state: _State, short: bool = False) -> str:
         """The unit's framing, what the area means for this unit type, and the area's legal basis.
 
-        Each template is used once per draft (the unit's own first, then the shared ones).
+        Each template is used once per draft (the unit's own first, then the shared ones). A
+        measure of a sentence or two (``short``) gets a second meaning sentence.
         """
         picker, units = state.picker, self.units
         extra = {"area": self.outline.topic(item.label) if len(item.label) <= 14 else item.area.name}
         out = ""
-        for own, common in ((state.voice.unit.framings, units.common_framings),
-                            (state.voice.unit.meanings, units.common_meanings)):
+        pools = [(state.voice.unit.framings, units.common_framings), (state.voice.unit.meanings, units.common_meanings)]
+        for own, common in pools + pools[1:] * short:
             fresh = [f for f in own if f not in state.templates]
             fresh = fresh or [f for f in common if f not in state.templates]
             text = picker.pick(fresh, extra=extra)

@@ -125,13 +125,16 @@ def plans(facts: Facts, phrases: PhraseLibrary, classifier: AreaClassifier, pick
     Each paragraph is the plan verbatim (its target and time kept), one framing sentence that
     asserts nothing, and the area's stock measure as a suggestion marked 【待确认】.
     """
-    lines = [picker.pick(phrases.plan_intro)]
+    intro = picker.pick(phrases.plan_intro)
+    head, dot, tail = intro.rpartition("。")  # the focus goes before “重点做好以下工作：”
+    lines = [f"{head}{dot}{picker.pick(phrases.plan_focus)}{tail}" if dot else intro]
     other = phrases.area("other")
     suggested = []
     for i, text in enumerate(facts.next_year_plans, 1):
         area = classifier.classify(text).area
-        heading = picker.pick(area.headings, other.headings)
-        lines.append(f"（{cn_numeral(i)}）{heading}")
+        heading = picker.pick(area.headings, other.headings, phrases.plan_headings)
+        if heading:
+            lines.append(f"（{cn_numeral(i)}）{heading}")
         own = picker.take(sentence(text))
         framing = picker.pick(phrases.plan_framings, extra={"area": area.name if area.key != "other" else "这项工作"})
         suggestion = picker.pick(area.plans) if area.key != "other" else ""

@@ -110,6 +110,8 @@ class PhraseLibrary:
     responsible_closing: tuple[str, ...] = ()
     duty_fields: tuple[DutyField, ...] = ()
     opening_summary: tuple[str, ...] = ()
+    measures_intro: tuple[str, ...] = ()
+    plan_focus: tuple[str, ...] = ()
     plan_framings: tuple[str, ...] = ()
 
     def area(self, key: str) -> Area:
@@ -124,7 +126,8 @@ class PhraseLibrary:
         """Every phrase, for validation and tests."""
         out = [*self.opening, *self.shortcoming_intro, *self.impacts, *self.remedies, *self.responsible_intro,
                *self.plan_intro, *self.plan_headings, *self.plan_leads, *self.plan_closing,
-               *self.responsible_closing, *self.opening_summary, *self.plan_framings]
+               *self.responsible_closing, *self.opening_summary, *self.plan_framings,
+               *self.measures_intro, *self.plan_focus]
         for g in self.groups:
             out += [*g.headings, *g.leads]
         for a in self.areas:
@@ -168,7 +171,8 @@ def library_from_dict(data: dict) -> PhraseLibrary:
             plan_closing=_strs(plans["closing"]), responsible_closing=_strs(resp.get("closing")),
             duty_fields=tuple(DutyField(str(f["key"]), str(f["label"]), str(f["sentence"]), bool(f.get("count")))
                               for f in resp.get("fields") or ()),
-            opening_summary=_strs(data.get("opening_summary")), plan_framings=_strs(plans.get("framings")))
+            opening_summary=_strs(data.get("opening_summary")), measures_intro=_strs(data.get("measures_intro")),
+            plan_framings=_strs(plans.get("framings")), plan_focus=_strs(plans.get("focus")))
     except (KeyError, TypeError) as exc:
         raise PromptError(f"用语库缺少字段：{exc}") from exc
     _validate(library)
