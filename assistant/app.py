@@ -524,7 +524,8 @@ def _past_paragraphs(retriever: HybridRetriever):
     def past(query: str, k: int = 2) -> list[tuple[str, str]]:
         hits = retriever.search(query, k=k, filters={"doc_type": "report"})
         return [
-            (h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告"))
+            (h.text, str(h.metadata.get("title") or h.metadata.get("source") or "往年报告"),
+             str(h.metadata.get("section") or ""))
             for h in hits
         ]
 

@@ -42,13 +42,15 @@ from assistant.core.drafting.quality import (
 )
 from assistant.core.drafting.report import parse_report
 from evals.followup import evaluate as evaluate_followup
+from evals.voice import VOICE_COLUMNS, report_sentences, voice_failures, voice_row
 
 REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_REPORT = REPO.parent / "shared/corpus/reports/2021年东城区人防办法治政府建设年度情况报告.txt"
 PARTS = ("opening", "measures", "shortcomings", "responsible", "plans")
 COLUMNS = ["case", "split", "mode", "chars", *PARTS, "headings2", "share2", "repeated", "conflicts",
-           "stale", "coverage", "invented", "citations", "ms", "ok"]
+           "stale", "coverage", "invented", *VOICE_COLUMNS, "citations", "ms", "ok"]
+_CORPUS = report_sentences()
 
 
 def thresholds(folder: Path) -> dict:
@@ -143,6 +145,7 @@ def run_case(case: dict, service: DraftingService, verify, tmp: Path) -> dict:
         "stale": sum(1 for s in case["stale"] if s in text),
         "coverage": round(1 - len(missing) / len(figures), 4) if figures else 1.0,
         "invented": len(invented_numbers(text, facts)),
+        **voice_row(draft, facts, _CORPUS),
         "citations": f"{sum(1 for c in citations if c.status == 'ok')}/{len(citations)}",
         "ms": round(ms, 1),
     }
@@ -163,6 +166,8 @@ def gate_failures(row: dict, case: dict) -> list[str]:
             out.append(name)
     if case["workflow"] != "update" and row["share2"] < 1:
         out.append("share2")
+    if case["workflow"] == "facts":  # the voice checks apply to drafts written from a facts file
+        out += voice_failures(row, case["facts"], t)
     expect = case["expect"]
     for key, column in (("min_chars", "chars"), ("min_two_clause", "headings2"),
                         ("min_responsible", "responsible")):

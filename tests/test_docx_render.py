@@ -67,13 +67,18 @@ def pages_text(pdf: Path) -> list[list[str]]:
     return [[ln for ln in page.split("\n") if ln.strip()] for page in out.split("\f") if page.strip()]
 
 
+HANGING = "，。、；：？！”）"  # closing marks LibreOffice hangs in the margin (行末标点悬挂)
+
+
 def cells(line: str) -> int | None:
-    """Characters a line holds, counting a first line's 2-character indent; None when the line
-    has Latin letters or digits (proportional glyphs, no fixed count)."""
+    """Grid cells a line holds, counting a first line's 2-character indent; None when the line
+    has Latin letters or digits (proportional glyphs, no fixed count). A closing mark hung past
+    the margin as the 29th character takes no cell of the 28-character grid."""
     text = re.sub(r"\s+", "", line)
     if any(unicodedata.east_asian_width(c) not in "WFA" for c in text):
         return None
-    return len(text) + (2 if line.startswith(" ") else 0)
+    n = len(text) + (2 if line.startswith(" ") else 0)
+    return n - 1 if n == CHARS_PER_LINE + 1 and text[-1] in HANGING else n
 
 
 def full_body_lines(pages: list[list[str]]) -> list[str]:

@@ -66,8 +66,9 @@ def test_headings_fonts_and_sizes(exported):
     assert positions == sorted(positions) and len(headings) == 5
     h1 = paras[positions[0]]
     assert _east_asia(h1) == "黑体" and h1.runs[0].font.size.pt == 16
-    h2 = paras[positions[0] + 1]
-    assert h2.text.startswith("（一）") and _east_asia(h2) == "楷体_GB2312"
+    lead, h2 = paras[positions[0] + 1], next(p for p in paras[positions[0] + 1:] if p.text.startswith("（一）"))
+    assert _east_asia(lead) == "仿宋_GB2312"  # the lead sentence under 一 is body text
+    assert _east_asia(h2) == "楷体_GB2312"
     body = paras[1]
     assert _east_asia(body) == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
     assert body.paragraph_format.first_line_indent.pt == 32
@@ -102,6 +103,6 @@ def test_markdown_export(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# 示例区人民防空办公室2023年法治政府建设年度情况报告\n")
     assert "## 一、2023年推进法治政府建设的主要举措和成效" in text
-    first = draft.section("measures").paragraphs[0]
-    assert first.startswith("（一）") and f"### {first}\n" in text
+    first = next(p for p in draft.section("measures").paragraphs if p.startswith("（一）"))
+    assert f"### {first}\n" in text
     assert "| 行政检查 | 500余人次 | 620人次 | 约数，不计算同比 |" in text

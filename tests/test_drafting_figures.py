@@ -89,8 +89,11 @@ def test_indicator_no_measure_mentions_goes_into_its_area_as_a_sentence():
     facts, _ = case("renfang_small")
     facts.measures[0].text = "严格落实“三重一大”集体决策制度，重大事项均经集体讨论决定"
     draft = DraftingService().draft(facts)
-    first = draft.section("measures").paragraphs[:3]
-    assert "召开主任办公会24次" in "".join(first) and "召开党组会26次" in "".join(first)
+    paragraphs = draft.section("measures").paragraphs
+    # the 决策 block (its place in the 督察 order is not necessarily first) holds both figures
+    at = next(i for i, p in enumerate(paragraphs) if p.startswith("（") and "决策" in p)
+    block = "".join(paragraphs[at:at + 2])
+    assert "召开主任办公会24次" in block and "召开党组会26次" in block
     assert "其他工作情况" not in draft.text()
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.core.drafting.facts import split_shortcoming
 from assistant.core.drafting import (
     Drafter,
     DraftingService,
@@ -42,7 +43,10 @@ def test_every_case_complete_and_nothing_invented(name):
     for m in facts.measures:
         for part in [m.text, *m.items]:
             assert part.rstrip("。") in text
-    for item in facts.shortcomings + facts.first_responsible_person + facts.next_year_plans + facts.other:
+    for entry in facts.shortcomings:
+        for part in split_shortcoming(entry):
+            assert part.rstrip("。") in text
+    for item in facts.first_responsible_person + facts.next_year_plans + facts.other:
         assert item.rstrip("。") in text
     assert invented_numbers(text, facts) == []
 
@@ -53,22 +57,26 @@ def test_house_style_layout():
     assert draft.title == "示例区人民防空办公室2023年法治政府建设年度情况报告"
     assert [s.heading for s in draft.sections[1:]] == HEADINGS_2023
     measures = draft.section("measures").paragraphs
-    # （一）group headings and numbered items, both in the two-clause form.
-    assert re.fullmatch(r"（一）[^，。]+，[^，。]+", measures[0])
-    items = [p for p in measures if re.match(r"^\d+\.", p)]
-    assert len(items) == len(facts.measures)
-    assert all(re.match(r"^\d+\.[^，。]{3,18}，[^，。]{3,18}。", p) for p in items)
-    # The staff's sub-points stay verbatim inside their item.
-    assert any("利用宪法宣传日、防空警报试鸣日开展人防法治宣传。" in p for p in items)
-    # 维护维修 is in no measure text: it joins an item as a sentence, never a dump list.
+    # Each area the user entered is a two-clause （N） heading naming it; no single "1." item.
+    headings = [p for p in measures if re.match(r"^（[一二三四五六七八九十]+）", p)]
+    assert len(headings) == len(facts.measures)
+    assert all(re.fullmatch(r"（[一二三四五六七八九十]+）[^，。]{3,18}，[^，。]{3,18}", h) for h in headings)
+    for m in facts.measures:
+        topic = re.sub(r"^(?:健全|加强|做好|优化|规范|强化)", "", m.area)
+        assert any(topic in h for h in headings), m.area
+    assert not [p for p in measures if p.startswith("1.")] or [p for p in measures if p.startswith("2.")]
+    # The staff's sub-points stay verbatim.
+    assert "利用宪法宣传日、防空警报试鸣日开展人防法治宣传。" in draft.section("measures").text
+    # 维护维修 is in no measure text: it joins an area as a sentence, never a dump list.
     assert "全年，完成工程维护维修20处。" in draft.section("measures").text
     assert "其他工作情况" not in draft.text()
     shortcomings = draft.section("shortcomings").paragraphs
     assert shortcomings[1].startswith("一是执法力量不足") and shortcomings[2].startswith("二是")
     assert draft.section("other") is None
-    # Stock wording to confirm is listed in the 起草提示, not marked inline.
-    assert any(w.startswith("三、中以下第一责任人职责为通用表述") for w in draft.warnings)
-    assert "【" not in draft.text()
+    # A reason nobody entered is marked in the body and listed in the 起草提示.
+    assert any(w.startswith("二、中以下原因为按不足的主题选用的通用表述") for w in draft.warnings)
+    assert "【待确认】" in draft.section("shortcomings").text
+    assert "【" not in draft.section("measures").text
 
 
 def test_other_section_only_when_given():
@@ -154,7 +162,7 @@ def test_regenerate_one_section_keeps_the_others():
     draft.sections[1].text += "\n（人工补充的一段。）"
     changed = facts.model_copy(update={"next_year_plans": ["推进执法规范化建设", "开展普法宣传"]})
     new = service.regenerate(draft, 4, changed)
-    assert any(p.startswith("2.") and "开展普法宣传。" in p for p in new.section("plans").paragraphs)
+    assert any(p.startswith("开展普法宣传。") for p in new.section("plans").paragraphs)
     assert new.section("measures").text.endswith("（人工补充的一段。）")
     assert [s.key for s in new.sections] == [s.key for s in draft.sections]
     with pytest.raises(ValueError, match="没有第“9”部分"):

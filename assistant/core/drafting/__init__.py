@@ -15,12 +15,14 @@ from assistant.core.drafting.draft import SECTION_KEYS, Draft, DraftSection, sec
 from assistant.core.drafting.drafter import Drafter
 from assistant.core.drafting.extract import extract_facts, next_year_facts
 from assistant.core.drafting.facts import (
+    REASON_SEP,
     Facts,
     FactsError,
     Measure,
     facts_from_dict,
     facts_to_yaml,
     load_facts,
+    split_shortcoming,
 )
 from assistant.core.drafting.followup import PlanCheck
 from assistant.core.drafting.followup import summary as follow_up_summary
@@ -35,5 +37,5 @@ __all__ = [
     "Drafter", "DraftingService", "PlanCheck", "PreviousReport", "follow_up_summary", "load_catalogue",
     "Facts", "FactsError", "Measure", "ReportStructure", "load_structure", "check_draft", "compare", "comparison_chart",
     "comparison_table_markdown", "export_docx", "export_markdown", "extract_facts", "facts_from_dict",
-    "facts_to_yaml", "load_facts", "next_year_facts", "section_key",
+    "facts_to_yaml", "load_facts", "next_year_facts", "section_key", "REASON_SEP", "split_shortcoming",
 ]

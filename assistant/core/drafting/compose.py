@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.drafting.areas import AreaClassifier
+from assistant.core.drafting.claims import load_claim_rules
 from assistant.core.drafting.draft import Draft, DraftSection
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, Indicator, load_catalogue
 from assistant.core.drafting.offline import OfflineWriter, sentence
-from assistant.core.drafting.parts import compose_part, short
+from assistant.core.drafting.outline import load_outline
+from assistant.core.drafting.parts import compose_part, opening, short
 from assistant.core.drafting.pastwording import PastSearch, PastWording
 from assistant.core.drafting.phrases import Area, PhraseLibrary, Picker, is_two_clause, load_phrases
+from assistant.core.drafting.quality import clauses
 from assistant.core.drafting.report import cn_numeral
+from assistant.core.drafting.units import Voice, load_units
 
 
 @dataclass
@@ -30,7 +34,7 @@ class Item:
 
     area: Area
     label: str = ""
-    sentences: list[str] = field(default_factory=list)
+    units: list[tuple[str, list[str]]] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     order: int = 0
 
@@ -53,6 +57,8 @@ class _State:
     carried: dict[str, str] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)
     organization: str = ""
+    voice: Voice | None = None
+    templates: set[str] = field(default_factory=set)
 
 
 class Composer:
@@ -74,16 +80,24 @@ class Composer:
         self.classifier = AreaClassifier(self.phrases, embeddings)
         self.past = PastWording(past) if past else None
         self.writer = writer or OfflineWriter(self.catalogue)
+        self.units = load_units()
+        self.outline = load_outline()
+        self.claims = load_claim_rules()
 
     def compose(self, facts: Facts, seed: str = "") -> Composition:
         """The whole draft (part 五 only when ``facts.other`` is filled) and its notes."""
-        variables = {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1}
+        voice = self.units.voice(facts.organization)
+        variables = {"organization": facts.organization, "year": facts.year, "next_year": facts.year + 1,
+                     **voice.variables()}
         state = _State(Picker(f"{facts.organization}|{facts.year}|{self.phrases.version}|{seed}", variables),
-                       organization=facts.organization)
+                       organization=facts.organization, voice=voice)
         sections = []
         for key in (k for k in self.writer.structure.keys if k != "other" or facts.other):
             if key == "measures":
                 text = self.measures_text(facts, state)
+            elif key == "opening":
+                topics = list(dict.fromkeys(self.outline.topic(m.area) for m in facts.measures if m.area.strip()))
+                text = opening(self.phrases, state.picker, voice, topics)
             else:
                 text = compose_part(key, facts, self.phrases, self.classifier, state.picker, state.notes)
             sections.append(DraftSection(key, self.writer.heading(key, facts), text))
@@ -98,18 +112,17 @@ class Composer:
     # -- part 一 -----------------------------------------------------------------------------
 
     def items(self, facts: Facts, notes: list[str]) -> list[Item]:
-        """Items of part 一 in order: one per measure (or per full sub-item), plus indicator homes."""
+        """Blocks of part 一 in outline order: one per measure the user entered, plus indicator homes."""
         items: list[Item] = []
         for m in facts.measures:
-            for label, sentences in measure_units(m):
-                found = self.classifier.classify("".join(sentences), label)
-                if found.method != "keywords":
-                    way = "按向量相似度" if found.method == "embedding" else "未匹配到领域，"
-                    notes.append(f"举措“{label or m.area}”{way}归入“{found.area.name}”，请确认")
-                items.append(Item(found.area, label, sentences, order=len(items)))
+            units = measure_units(m)
+            found = self.classifier.classify("".join(s for _, ss in units for s in ss), m.area)
+            if found.method != "keywords":
+                way = "按向量相似度" if found.method == "embedding" else "未匹配到领域，"
+                notes.append(f"举措“{m.area}”{way}归入“{found.area.name}”，请确认其位置")
+            items.append(Item(found.area, m.area, units=units, order=len(items)))
         self._place_indicators(facts, items)
-        group_order = [g.key for g in self.phrases.groups]
-        items.sort(key=lambda it: (group_order.index(it.area.group), it.order))
+        items.sort(key=lambda it: (self.outline.rank(it.area.key), it.order))
         return items
 
     def _place_indicators(self, facts: Facts, items: list[Item]) -> None:
@@ -124,41 +137,94 @@ class Composer:
             home = next((it for it in items if it.area.key == area.key), None)
             home = home or next((it for it in items if it.area.group == area.group), None)
             if home is None:
-                home = Item(area, order=len(items))
-                items.append(home)
+                home = next((it for it in items), None) or Item(area, area.name, order=len(items))
+                if home not in items:
+                    items.append(home)
             home.figures.append(phrase)
 
     def measures_text(self, facts: Facts, state: _State) -> str:
-        """Part 一: （一）group heading, lead, then numbered items."""
-        lines: list[str] = []
+        """Part 一: a （N） heading per area the user entered (or per place, by the outline rule)."""
         items = self.items(facts, state.notes)
         state.areas += [it.area.key for it in items]
-        groups = list(dict.fromkeys(it.area.group for it in items))
-        for gi, gkey in enumerate(groups, 1):
-            group = self.phrases.group(gkey)
-            lines.append(f"（{cn_numeral(gi)}）{state.picker.pick(group.headings, self.phrases.group('other').headings)}")
-            members = [it for it in items if it.area.group == gkey]
-            leads = [state.picker.pick(group.leads) for _ in range(2)]
-            if any(leads):
-                lines.append("".join(leads))
-            for n, item in enumerate(members, 1):
-                lines.append(f"{n}.{self._item_text(item, state, f'一、（{cn_numeral(gi)}）{n}.')}")
-        return "\n".join(lines)
+        blocks: list[list[Item]] = [[it] for it in items]
+        if self.outline.grouped(len(items)):
+            places = list(dict.fromkeys(it.area.key for it in items))
+            blocks = [[it for it in items if it.area.key == p] for p in places]
+        lines: list[str] = [state.picker.pick(self.phrases.measures_intro)] if len(blocks) > 1 else []
+        for n, block in enumerate(blocks, 1):
+            where = f"一、（{cn_numeral(n)}）"
+            if len(block) == 1:
+                lines.append(f"（{cn_numeral(n)}）{self._heading(block[0], state, where)}")
+                lines += self._block_lines(block[0], state, where)
+                continue
+            group = self.phrases.group(block[0].area.group)
+            lines.append(f"（{cn_numeral(n)}）{state.picker.pick(group.headings, self.phrases.group('other').headings)}")
+            lines.append(state.picker.pick(group.leads))
+            for i, item in enumerate(block, 1):
+                body = "".join(self._block_lines(item, state, f"{where}{i}."))
+                lines.append(f"{i}.{self._heading(item, state, where)}。{body}")
+        return "\n".join(line for line in lines if line)
 
-    def _item_text(self, item: Item, state: _State, where: str) -> str:
+    def _heading(self, item: Item, state: _State, where: str) -> str:
+        heading = self.outline.heading(item.label, item.area, self.phrases.area("other"), state.picker)
+        if not heading:
+            heading = state.picker.pick(item.area.headings, self.phrases.area("other").headings)
+            state.notes.append(f"{where}领域名称“{item.label}”较长，小标题改用通用表述“{heading}”，请据实修改")
+        return heading
+
+    def _block_lines(self, item: Item, state: _State, where: str) -> list[str]:
+        """Framing, the staff's sentences (numbered only when there are two or more full items), effect."""
         picker, area, other = state.picker, item.area, self.phrases.area("other")
-        heading = item.label.strip().rstrip("。") if is_two_clause(item.label) else ""
-        heading = picker.take(heading) if heading else picker.pick(area.headings, other.headings)
+        own = "".join(s for _, ss in item.units for s in ss)
+        unit = self._unit_lead(item, state, short=len(own) < FULL_ITEM_CHARS)
+        picker.used_clauses.update(clauses(own))
+        group = picker.pick(self.phrases.group(area.group).leads)
         framing = self._carried(item, state, where) or picker.pick(area.framings, other.framings)
-        facts_text = "".join(item.sentences)
-        second = picker.pick(area.framings, other.framings) if len(facts_text) < 150 else ""
+        second = picker.pick(area.framings, other.framings)
+        framing = f"{group}{framing}"
+        claim = self._supported_claim(item, own, picker, f"{unit}{framing}{second}")
         figures = f"全年，{'，'.join(item.figures)}。" if item.figures else ""
         effect = picker.pick(area.effects, other.effects)
-        if len(facts_text) < 70:
-            effect += picker.pick(area.effects)
+        effect += picker.pick(area.effects, other.effects)
         if effect:
             state.effects.append(effect)
-        return f"{heading}。{framing}{second}{''.join(item.sentences)}{figures}{effect}"
+        lead = f"{unit}{framing}{second}{claim}"
+        if len(item.units) < 2:
+            return [f"{lead}{own}{figures}{effect}"]
+        lines = [lead]
+        for i, (label, sentences) in enumerate(item.units, 1):
+            heading = label.strip().rstrip("。") if is_two_clause(label) else picker.pick(
+                [h for h in area.headings if not self.claims.is_specific(h)], other.headings)
+            lines.append(f"{i}.{heading}。{''.join(sentences)}")
+        lines.append(f"{figures}{effect}")
+        return lines
+
+    def _unit_lead(self, item: Item, state: _State, short: bool = False) -> str:
+        """The unit's framing, what the area means for this unit type, and the area's legal basis.
+
+        Each template is used once per draft (the unit's own first, then the shared ones). A
+        measure of a sentence or two (``short``) gets a second meaning sentence.
+        """
+        picker, units = state.picker, self.units
+        extra = {"area": self.outline.topic(item.label) if len(item.label) <= 14 else item.area.name}
+        out = ""
+        pools = [(state.voice.unit.framings, units.common_framings), (state.voice.unit.meanings, units.common_meanings)]
+        for own, common in pools + pools[1:] * short:
+            fresh = [f for f in own if f not in state.templates]
+            fresh = fresh or [f for f in common if f not in state.templates]
+            text = picker.pick(fresh, extra=extra)
+            state.templates.update(f for f in fresh if text and picker.render(f, extra) == text)
+            out += text
+        basis = units.area_basis.get(item.area.key, "")
+        return out + (picker.pick([basis], extra=extra) if basis else "")
+
+    def _supported_claim(self, item: Item, own: str, picker: Picker, written: str) -> str:
+        """One of the area's specific sentences, only when the staff's text names what it asserts."""
+        source = item.label + own
+        said = set(clauses(source + written))
+        backed = [c for c in item.area.claims
+                  if not self.claims.unsupported(c, source) and not said & set(clauses(c))]
+        return picker.pick(backed)
 
     def _carried(self, item: Item, state: _State, where: str) -> str:
         if self.past is None or item.area.key in state.carried:

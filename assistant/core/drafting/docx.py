@@ -198,15 +198,23 @@ def _title(doc: Any, text: str, font: str) -> None:
 
 
 def _signature(doc: Any, draft: Draft, font: str) -> None:
-    """落款 (the unit) and 成文日期 placeholder, right-aligned four characters in, after one blank line."""
+    """落款 (the unit) and 成文日期 placeholder, right-aligned four characters in, after one blank line.
+
+    Kept on one page with the end of the last body paragraph.
+    """
     sign = draft.signature()
     if sign is None:
         return
-    doc.add_paragraph()
-    for line in sign:
+    # GB/T 9704: the 落款 never stands alone at the top of a page, so the last body paragraph,
+    # the blank line and every line of the 落款 but the last are kept with the next paragraph.
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    for i, line in enumerate(sign):
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(BODY_PT * 4)
+        paragraph.paragraph_format.keep_with_next = i < len(sign) - 1
         _add_runs(paragraph, line, font, BODY_PT)
 
 

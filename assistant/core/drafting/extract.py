@@ -12,6 +12,7 @@ import re
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.report import ParsedReport, ReportSection, parse_report
+from assistant.core.drafting.reportduties import duties_from_report, with_reason
 from assistant.core.ingest.normalize import repair_report_text
 from assistant.core.report.structure import ReportStructure
 
@@ -110,6 +111,8 @@ def extract_facts(report_text: str, organization: str | None = None,
         "first_responsible_person": _list_items(report.section("responsible")),
         "next_year_plans": _list_items(report.section("plans")),
     }
+    duties, fields["first_responsible_person"] = duties_from_report(fields["first_responsible_person"], scope)
+    fields["shortcomings"] = [with_reason(e) for e in fields["shortcomings"]]
     for name, value in fields.items():
         if not value:
             warnings.append(f"报告中没有找到“{name}”对应的部分，已填入“{PLACEHOLDER}”")
@@ -119,6 +122,7 @@ def extract_facts(report_text: str, organization: str | None = None,
         year=report.year or 2000,
         indicators={k: q.text for k, q in found.items()},
         other=_list_items(report.section("other")),
+        responsible_duties=duties,
         **fields,
     )
     facts.warnings = warnings

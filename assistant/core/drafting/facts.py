@@ -22,7 +22,17 @@ from assistant.messages import UserError
 
 MIN_YEAR = 2000
 _KNOWN_FIELDS = {"organization", "year", "indicators", "measures", "other", "shortcomings",
-                 "first_responsible_person", "next_year_plans"}
+                 "first_responsible_person", "responsible_duties", "next_year_plans"}
+# A shortcoming and its reason in one entry: “不足｜原因” (the form's 原因 field joins them so).
+REASON_SEP = "｜"
+DUTY_KEYS = ("study_sessions", "briefings", "court", "report_on_law", "instructions")
+COUNT_DUTIES = ("study_sessions", "briefings")
+
+
+def split_shortcoming(entry: str) -> tuple[str, str]:
+    """(shortcoming, reason) of one entry; the reason is "" when none was given."""
+    text, _, reason = str(entry).replace("|", REASON_SEP).partition(REASON_SEP)
+    return text.strip(), reason.strip()
 
 
 class FactsError(UserError, ValueError):
@@ -55,6 +65,9 @@ class Facts(BaseModel):
     measures: list[Measure] = Field(description="一、主要举措和成效")
     shortcomings: list[str] = Field(description="二、存在的不足和原因")
     first_responsible_person: list[str] = Field(description="三、第一责任人履职情况")
+    responsible_duties: dict[str, str] = Field(
+        default_factory=dict, description="三、第一责任人履职表单：study_sessions 会前学法次数、briefings 专题听取汇报次数、"
+                                          "court 出庭应诉、report_on_law 述法、instructions 批示")
     next_year_plans: list[str] = Field(description="四、下一年度主要安排")
     other: list[str] = Field(default_factory=list, description="五、其他需要报告的情况")
     warnings: list[str] = Field(default_factory=list, exclude=True, description="非致命提示")
@@ -74,7 +87,7 @@ class Facts(BaseModel):
         for m in self.measures:
             texts += [m.area, m.text, *m.items]
         texts += self.shortcomings + self.first_responsible_person + self.next_year_plans + self.other
-        return texts
+        return texts + list(self.responsible_duties.values())
 
 
 def _as_list(value: Any, name: str, problems: list[str]) -> list[str]:
@@ -151,6 +164,39 @@ def _check_indicators(value: Any, catalogue: Catalogue, problems: list[str], war
     return out
 
 
+def _shortcomings(value: Any, problems: list[str]) -> Any:
+    """Entries written as {不足/text, 原因/reason} become “不足｜原因” strings."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        if isinstance(item, dict):
+            text = str(item.get("text") or item.get("不足") or "").strip()
+            reason = str(item.get("reason") or item.get("原因") or "").strip()
+            out.append(f"{text}{REASON_SEP}{reason}" if reason else text)
+        else:
+            out.append(item)
+    return out
+
+
+def _check_duties(value: Any, problems: list[str]) -> dict[str, str]:
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        problems.append("“responsible_duties”应为“栏目: 内容”的映射，例如“study_sessions: 6”")
+        return {}
+    out = {}
+    for key, raw in value.items():
+        text = "" if raw is None else str(raw).strip()
+        if key not in DUTY_KEYS:
+            problems.append(f"“responsible_duties.{key}”不是已知栏目（{'、'.join(DUTY_KEYS)}）")
+        elif text and key in COUNT_DUTIES and not text.isdigit():
+            problems.append(f"“responsible_duties.{key}”应填次数（数字），现为“{text}”")
+        elif text:
+            out[key] = text
+    return out
+
+
 def _check_measures(value: Any, problems: list[str]) -> list[dict]:
     if not value:
         problems.append("“measures”（一、主要举措和成效）至少需要填写一项")
@@ -193,17 +239,20 @@ def facts_from_dict(data: Any, catalogue: Catalogue | None = None,
     year = _check_year(data.get("year"), problems)
     indicators = _check_indicators(data.get("indicators"), catalogue, problems, warnings)
     measures = _check_measures(data.get("measures"), problems)
+    duties = _check_duties(data.get("responsible_duties"), problems)
     lists = {}
     for spec in structure.sections:
         name = spec.facts_field
         if not name or name == "measures":
             continue
-        lists[name] = _as_list(data.get(name), name, problems)
-        if spec.required and not lists[name]:
+        raw = _shortcomings(data.get(name), problems) if name == "shortcomings" else data.get(name)
+        lists[name] = _as_list(raw, name, problems)
+        if spec.required and not lists[name] and not (name == "first_responsible_person" and duties):
             problems.append(f"“{name}”（{spec.label}）至少需要填写一项")
     if problems:
         raise FactsError(problems)
-    facts = Facts(organization=organization, year=year, indicators=indicators, measures=measures, **lists)
+    facts = Facts(organization=organization, year=year, indicators=indicators, measures=measures,
+                  responsible_duties=duties, **lists)
     facts.warnings = warnings + consistency_warnings(facts, catalogue)
     return facts
 

@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# ``(query) -> [(paragraph text, source name), …]``, nearest first.
+from assistant.core.drafting.units import same_organization
+
+# ``(query) -> [(paragraph text, source name[, section heading path]), …]``, nearest first.
 PastSearch = Callable[[str], list[tuple[str, str]]]
 
 _FIGURE_CHARS = re.compile(r"[\d０-９零〇壹贰叁肆伍陆柒捌玖拾佰仟%％]")
@@ -82,7 +84,14 @@ class PastWording:
             hits = self.search(query)
         except Exception:  # a knowledge-base failure must not stop an offline draft
             return None
-        for text, source in hits[:2]:
+        for hit in hits[:2]:
+            text, source = hit[0], hit[1]
+            section = hit[2] if len(hit) > 2 else ""
+            # Only this organisation's own reports, and never a 不足 passage (it must not become 成效).
+            if organization and not same_organization(source, organization):
+                continue
+            if any(w in str(section) for w in ("不足", "问题")):
+                continue
             foreign = foreign_terms(source, organization) if organization else set()
             for sentence in framing_sentences(text):
                 if sentence not in used and not any(t in sentence for t in foreign):

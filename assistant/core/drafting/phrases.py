@@ -18,6 +18,20 @@ from assistant.prompts import PromptError, Template, load_yaml
 TWO_CLAUSE_RE = re.compile(r"^[^，。；：]{3,18}，[^，。；：]{3,18}[。]?$")
 
 
+_CLAUSE_SPLIT = re.compile(r"[，。；：！？、\n]")
+_CLAUSE_LEAD = re.compile(r"^(?:\d+\s*[.．]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)")
+
+
+def clauses(text: str, min_chars: int = 6) -> list[str]:
+    """Clauses of a text (split at ，。；：！？、 and line breaks), list markers removed, short ones left out."""
+    out = []
+    for part in _CLAUSE_SPLIT.split(text):
+        part = _CLAUSE_LEAD.sub("", part.strip()).strip("“”（）【】 ")
+        if len(part) >= min_chars:
+            out.append(part)
+    return out
+
+
 def is_two_clause(heading: str) -> bool:
     """True for a formal two-clause heading such as 规范行政执法行为，维护良好管理秩序."""
     return bool(TWO_CLAUSE_RE.match(heading.strip()))
@@ -36,6 +50,8 @@ class Area:
     framings: tuple[str, ...]
     effects: tuple[str, ...]
     plans: tuple[str, ...]
+    claims: tuple[str, ...] = ()
+    verb: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,10 +71,22 @@ class Rule:
     keywords: tuple[str, ...]
     sentences: tuple[str, ...]
     headings: tuple[str, ...] = ()
+    remedies: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
     def score(self, text: str) -> int:
         """Keyword characters matched in a text."""
         return sum(len(k) for k in self.keywords if k in text)
+
+
+@dataclass(frozen=True)
+class DutyField:
+    """A form field of 三 (会前学法 …) and the sentence it becomes."""
+
+    key: str
+    label: str
+    sentence: str
+    count: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,12 @@ class PhraseLibrary:
     plan_headings: tuple[str, ...]
     plan_leads: tuple[str, ...]
     plan_closing: tuple[str, ...]
+    responsible_closing: tuple[str, ...] = ()
+    duty_fields: tuple[DutyField, ...] = ()
+    opening_summary: tuple[str, ...] = ()
+    measures_intro: tuple[str, ...] = ()
+    plan_focus: tuple[str, ...] = ()
+    plan_framings: tuple[str, ...] = ()
 
     def area(self, key: str) -> Area:
         """Area by key (the ``other`` area when unknown)."""
@@ -91,13 +125,15 @@ class PhraseLibrary:
     def all_sentences(self) -> list[str]:
         """Every phrase, for validation and tests."""
         out = [*self.opening, *self.shortcoming_intro, *self.impacts, *self.remedies, *self.responsible_intro,
-               *self.plan_intro, *self.plan_headings, *self.plan_leads, *self.plan_closing]
+               *self.plan_intro, *self.plan_headings, *self.plan_leads, *self.plan_closing,
+               *self.responsible_closing, *self.opening_summary, *self.plan_framings,
+               *self.measures_intro, *self.plan_focus]
         for g in self.groups:
             out += [*g.headings, *g.leads]
         for a in self.areas:
-            out += [*a.headings, *a.framings, *a.effects, *a.plans]
+            out += [*a.headings, *a.framings, *a.effects, *a.plans, *a.claims]
         for r in (*self.causes, *self.duties):
-            out += [*r.headings, *r.sentences]
+            out += [*r.headings, *r.sentences, *r.remedies, *r.suggestions]
         return out
 
 
@@ -107,7 +143,8 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 def _rules(entries: list[dict]) -> tuple[Rule, ...]:
     return tuple(Rule(str(e.get("key", i)), _strs(e.get("keywords")), _strs(e.get("sentences")),
-                      _strs(e.get("headings"))) for i, e in enumerate(entries))
+                      _strs(e.get("headings")), _strs(e.get("remedies")),
+                      _strs(e.get("suggestions"))) for i, e in enumerate(entries))
 
 
 def library_from_dict(data: dict) -> PhraseLibrary:
@@ -120,7 +157,8 @@ def library_from_dict(data: dict) -> PhraseLibrary:
         areas = tuple(Area(key=str(a["key"]), name=str(a["name"]), group=str(a["group"]),
                            keywords=_strs(a.get("keywords")), exemplars=_strs(a.get("exemplars")),
                            headings=_strs(a["headings"]), framings=_strs(a["framings"]),
-                           effects=_strs(a["effects"]), plans=_strs(a.get("plans")))
+                           effects=_strs(a["effects"]), plans=_strs(a.get("plans")),
+                           claims=_strs(a.get("claims")), verb=str(a.get("verb", "")))
                       for a in data["areas"])
         groups = tuple(Group(str(g["key"]), _strs(g["headings"]), _strs(g["leads"])) for g in data["groups"])
         short, resp, plans = data["shortcomings"], data["responsible"], data["plans"]
@@ -130,7 +168,11 @@ def library_from_dict(data: dict) -> PhraseLibrary:
             impacts=_strs(short.get("impacts")), remedies=_strs(short["remedies"]), responsible_intro=_strs(resp["intro"]),
             duties=_rules(resp["duties"]), plan_intro=_strs(plans["intro"]),
             plan_headings=_strs(plans["headings"]), plan_leads=_strs(plans["leads"]),
-            plan_closing=_strs(plans["closing"]))
+            plan_closing=_strs(plans["closing"]), responsible_closing=_strs(resp.get("closing")),
+            duty_fields=tuple(DutyField(str(f["key"]), str(f["label"]), str(f["sentence"]), bool(f.get("count")))
+                              for f in resp.get("fields") or ()),
+            opening_summary=_strs(data.get("opening_summary")), measures_intro=_strs(data.get("measures_intro")),
+            plan_framings=_strs(plans.get("framings")), plan_focus=_strs(plans.get("focus")))
     except (KeyError, TypeError) as exc:
         raise PromptError(f"用语库缺少字段：{exc}") from exc
     _validate(library)
@@ -171,12 +213,11 @@ def guidance(key: str, library: PhraseLibrary, areas: list[str] | None = None) -
             lines.append(f"{a.name}：{a.headings[0]}；{a.framings[0]}{a.effects[0]}")
         return "\n".join(lines)
     if key == "shortcomings":
-        return "每条不足以“一是……”“二是……”起句，并写明原因，如：" + library.causes[0].sentences[0]
+        return "每条不足以“一是……”“二是……”起句，原因只写材料给出的，未给出的标注【待确认】，如：" + library.causes[0].sentences[0]
     if key == "responsible":
-        return "按以下职责分（一）（二）（三）写：" + "；".join(
-            f"{d.headings[0]}（{d.sentences[0]}）" for d in library.duties)
+        return "只写材料中主要负责人本人的履职事实，通用表述至多两句，如：" + "；".join(library.responsible_closing)
     if key == "plans":
-        return "先写总体要求，再分条写安排，如：" + "；".join(library.plan_headings)
+        return "总体要求只写一次，每项安排一段，保留其目标和时限，如：" + "；".join(library.plan_headings)
     return ""
 
 
@@ -188,24 +229,28 @@ class Picker:
         self._rng = random.Random(int(digest[:16], 16))
         self.variables = variables or {}
         self.used: set[str] = set()
+        self.used_clauses: set[str] = set()
 
-    def render(self, phrase: str) -> str:
+    def render(self, phrase: str, extra: dict[str, Any] | None = None) -> str:
         """Fill ``{{ organization }}`` etc. strictly (a missing variable raises)."""
         if "{{" not in phrase:
             return phrase
-        return Template("phrase", phrase).render(**self.variables)
+        return Template("phrase", phrase).render(**(self.variables | (extra or {})))
 
-    def pick(self, *pools: tuple[str, ...] | list[str]) -> str:
-        """A phrase from the first pool that still has an unused one ("" when all are used)."""
+    def pick(self, *pools: tuple[str, ...] | list[str], extra: dict[str, Any] | None = None) -> str:
+        """A phrase from the first pool that still has an unused one ("" when all are used).
+
+        ``extra`` adds variables for this pick (e.g. ``area``, the staff's area name).
+        """
         for pool in pools:
-            fresh = [p for p in pool if self.render(p) not in self.used]
+            fresh = [p for p in pool if self.render(p, extra) not in self.used
+                     and not set(clauses(self.render(p, extra))) & self.used_clauses]
             if fresh:
-                text = self.render(self._rng.choice(fresh))
-                self.used.add(text)
-                return text
+                return self.take(self.render(self._rng.choice(fresh), extra))
         return ""
 
     def take(self, text: str) -> str:
         """Record a sentence written from elsewhere so that no stock phrase repeats it."""
         self.used.add(text)
+        self.used_clauses.update(clauses(text))
         return text

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from assistant.core.drafting.draft import Draft
-from assistant.core.drafting.phrases import is_two_clause
+from assistant.core.drafting.phrases import clauses, is_two_clause
 
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）(.+)$")
 _ITEM_HEAD = re.compile(r"^\d+\s*[.．、]\s*([^。]{4,40}。)")
@@ -59,6 +59,12 @@ def sentences(text: str, min_chars: int = 8) -> list[str]:
             if len(part) >= min_chars:
                 out.append(part)
     return out
+
+
+def duplicate_clauses(text: str, own_texts: list[str] = (), min_chars: int = 6) -> list[str]:
+    """Clauses written more than once, except those the staff themselves wrote more than once."""
+    own = Counter(c for t in own_texts for c in clauses(t, min_chars))
+    return [c for c, n in Counter(clauses(text, min_chars)).items() if n > 1 and n > own.get(c, 0)]
 
 
 def repeated_sentences(text: str) -> list[str]:

@@ -57,7 +57,7 @@ def new_session(assistant: Assistant) -> DraftSession:
 
 def _form_outputs(form: FactsForm) -> tuple[Any, ...]:
     return (form.organization, form.year, form.indicators, form.measures, form.shortcomings,
-            form.first_responsible_person, form.next_year_plans, form.other)
+            form.first_responsible_person, form.next_year_plans, form.other, form.reasons, form.duties)
 
 
 def mode_choices(assistant: Assistant) -> list[str]:

@@ -63,7 +63,16 @@ def _facts_form() -> list[Any]:
         plans = gr.Textbox(label="四、下一年度主要安排", lines=4, info=_LIST_HINT, elem_id="f-plans")
         other = gr.Textbox(label="五、其他需要报告的情况（可不填）", lines=4, info=_LIST_HINT,
                            elem_id="f-other")
-    return [org, year, indicators, measures, shortcomings, responsible, plans, other]
+    with gr.Row():
+        reasons = gr.Textbox(label="二、不足的原因（与上面“不足”逐行对应，可留空；留空时正文给出待确认的原因）",
+                             lines=3, elem_id="f-reasons")
+        duties = gr.Dataframe(
+            headers=["第一责任人履职栏目", "情况（次数栏只填数字，可不填）"], datatype=["str", "str"],
+            column_count=(2, "fixed"), row_count=5, interactive=True, elem_id="f-duties", wrap=True,
+            value=[["会前学法（次数）", ""], ["专题听取法治建设汇报（次数）", ""], ["出庭应诉", ""], ["述法", ""],
+                   ["批示", ""]], label="三、第一责任人履职表单",
+        )
+    return [org, year, indicators, measures, shortcomings, responsible, plans, other, reasons, duties]
 
 
 def _section_editors(labels: dict[str, str]) -> tuple[list[Any], list[Any]]:

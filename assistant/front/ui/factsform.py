@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.drafting import (
+    REASON_SEP,
     Catalogue,
     Facts,
     FactsError,
     ReportStructure,
     facts_from_dict,
     load_catalogue,
+    split_shortcoming,
 )
 from assistant.front.ui.formatting import lines, table_cells, table_rows
 
@@ -41,6 +43,39 @@ class FactsForm:
     first_responsible_person: str = ""
     next_year_plans: str = ""
     other: str = ""
+    reasons: str = ""
+    duties: list[list[str]] = field(default_factory=list)
+
+
+# 三、第一责任人履职表单的栏目（次数栏只填数字），与 facts.responsible_duties 的键对应
+DUTY_ROWS = (("study_sessions", "会前学法（次数）"), ("briefings", "专题听取法治建设汇报（次数）"),
+             ("court", "出庭应诉"), ("report_on_law", "述法"), ("instructions", "批示"))
+
+
+def duty_rows(facts: Facts | None) -> list[list[str]]:
+    """Rows 栏目 | 内容 of the 三 form, filled from the facts."""
+    values = facts.responsible_duties if facts else {}
+    return [[label, values.get(key, "")] for key, label in DUTY_ROWS]
+
+
+def _duties(value: Any) -> dict[str, str]:
+    labels = {label: key for key, label in DUTY_ROWS}
+    out = {}
+    for row in table_rows(value):
+        label, content = (row + ["", ""])[:2]
+        if label in labels and content.strip():
+            out[labels[label]] = content.strip()
+    return out
+
+
+def _shortcomings(form: FactsForm) -> list[str]:
+    """Each 不足 line joined with the 原因 on the same line of the 原因 box (“不足｜原因”)."""
+    reasons = (form.reasons or "").split("\n")
+    out = []
+    for i, text in enumerate(lines(form.shortcomings)):
+        reason = reasons[i].strip().lstrip("-").strip() if i < len(reasons) else ""
+        out.append(f"{text}{REASON_SEP}{reason}" if reason and REASON_SEP not in text else text)
+    return out
 
 
 def _label(key: str, catalogue: Catalogue) -> str:
@@ -74,13 +109,15 @@ def facts_to_form(facts: Facts | None, previous: Facts | None = None,
                   catalogue: Catalogue | None = None) -> FactsForm:
     """Form values showing ``facts`` (None = an empty form with last year's indicator names)."""
     if facts is None:
-        return FactsForm(indicators=indicator_rows(None, previous, catalogue))
+        return FactsForm(indicators=indicator_rows(None, previous, catalogue), duties=duty_rows(None))
     return FactsForm(
         organization=facts.organization,
         year=facts.year,
         indicators=indicator_rows(facts, previous, catalogue),
         measures=measure_rows(facts),
-        shortcomings="\n".join(facts.shortcomings),
+        shortcomings="\n".join(split_shortcoming(s)[0] for s in facts.shortcomings),
+        reasons="\n".join(split_shortcoming(s)[1] for s in facts.shortcomings),
+        duties=duty_rows(facts),
         first_responsible_person="\n".join(facts.first_responsible_person),
         next_year_plans="\n".join(facts.next_year_plans),
         other="\n".join(facts.other),
@@ -123,7 +160,8 @@ def form_to_dict(form: FactsForm) -> dict[str, Any]:
         "year": year,
         "indicators": _indicators(form.indicators),
         "measures": _measures(form.measures),
-        "shortcomings": lines(form.shortcomings),
+        "shortcomings": _shortcomings(form),
+        "responsible_duties": _duties(form.duties),
         "first_responsible_person": lines(form.first_responsible_person),
         "next_year_plans": lines(form.next_year_plans),
         "other": lines(form.other),
