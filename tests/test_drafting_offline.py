@@ -76,7 +76,10 @@ def test_house_style_layout():
     # A reason nobody entered is marked in the body and listed in the 起草提示.
     assert any(w.startswith("二、中以下原因为按不足的主题选用的通用表述") for w in draft.warnings)
     assert "【待确认】" in draft.section("shortcomings").text
-    assert "【" not in draft.section("measures").text
+    # Outcome sentences of the phrase library assert something checkable: marked, and listed.
+    marks = re.findall(r"【[^】]*】", draft.section("measures").text)
+    assert marks and set(marks) == {"【待确认】"}
+    assert any(w.startswith("一、各条目末尾标【待确认】的成效句") for w in draft.warnings)
 
 
 def test_other_section_only_when_given():

@@ -10,11 +10,12 @@ the writer to confirm. Figures come only from the facts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.drafting.areas import AreaClassifier
-from assistant.core.drafting.claims import load_claim_rules
+from assistant.core.drafting.claims import MARK, load_claim_rules
 from assistant.core.drafting.draft import Draft, DraftSection
 from assistant.core.drafting.facts import Facts, Measure
 from assistant.core.drafting.indicators import Catalogue, Indicator, load_catalogue
@@ -104,7 +105,7 @@ class Composer:
         notes = list(state.notes)
         if state.effects:
             quoted = "；".join(f"“{short(e)}”" for e in state.effects)
-            notes.insert(0, f"一、各条目末尾的成效句为用语库通用表述，请对照实际核实或删改：{quoted}")
+            notes.insert(0, f"一、各条目末尾标【待确认】的成效句为用语库通用表述，请对照实际核实或删改：{quoted}")
         sources = sorted(set(state.carried.values()))
         draft = Draft(self.writer.title(facts), sections, [], facts)
         return Composition(draft, notes, sources, list(dict.fromkeys(state.areas)))
@@ -188,6 +189,8 @@ class Composer:
         effect += picker.pick(area.effects, other.effects)
         if effect:
             state.effects.append(effect)
+            # An outcome nobody entered ("执法案卷质量稳步提升") is checkable: marked in the body too.
+            effect = "".join(f"{MARK}{s}" for s in re.split(r"(?<=。)", effect) if s.strip())
         lead = f"{unit}{framing}{second}{claim}"
         if len(item.units) < 2:
             return [f"{lead}{own}{figures}{effect}"]

@@ -91,9 +91,10 @@ def shortcomings(facts: Facts, phrases: PhraseLibrary, picker: Picker, notes: li
 def duty_sentences(facts: Facts, phrases: PhraseLibrary, picker: Picker) -> list[str]:
     """Sentences from the form's 三 fields (会前学法 count, 专题听取汇报 count, 出庭应诉, 述法, 批示)."""
     out = []
+    said = "".join(facts.first_responsible_person)
     for f in phrases.duty_fields:
         value = facts.responsible_duties.get(f.key, "").strip()
-        if value:
+        if value and value.rstrip("。") not in said:  # an entry says it already: not twice
             out.append(picker.take(picker.render(f.sentence, {"value": value.rstrip("。")})))
     return out
 

@@ -26,14 +26,9 @@ def _clauses(text: str) -> list[str]:
     return [c.strip() for c in re.split(r"[。；，]", text) if c.strip()]
 
 
-def _without(entry: str, clause: str) -> str:
-    """The entry with one clause (and the comma after it) taken out."""
-    out = re.sub(re.escape(clause) + r"[，；]?", "", entry, count=1)
-    return re.sub(r"，(?=[。；]|$)", "", out).strip("，；。 ")
-
-
 def duties_from_report(responsible: list[str], elsewhere: str) -> tuple[dict[str, str], list[str]]:
-    """(duty fields, 三's entries without the sentences a field now holds).
+    """(duty fields, 三's entries kept whole: the draft does not write a field's text again
+    when an entry already says it).
 
     Counts are looked for in 三 first, then in the rest of the report (``elsewhere``); the
     text fields (出庭应诉, 述法, 批示) only in 三, each the sentence that states it.
@@ -50,7 +45,6 @@ def duties_from_report(responsible: list[str], elsewhere: str) -> tuple[dict[str
             found = next((s for s in _clauses(entry) if any(w in s for w in words)), None)
             if found:
                 duties[key] = found
-                entries[i] = _without(entry, found)
                 break
     return duties, [e for e in entries if e.strip()]
 
