@@ -75,3 +75,4 @@ def test_a_quantity_question_is_answered_by_a_sentence_with_the_figure():
     svc, _ = service(hits)
     ans = svc.ask("区司法局2023年会前学法几次？")
     assert "学法4次" in ans.answer
+
