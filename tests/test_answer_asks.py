@@ -76,3 +76,18 @@ def test_a_quantity_question_is_answered_by_a_sentence_with_the_figure():
     ans = svc.ask("区司法局2023年会前学法几次？")
     assert "学法4次" in ans.answer
 
+
+
+def test_beijing_implied_brings_the_matching_local_article_from_a_deeper_search():
+    from tests.qa_fakes import CIVIL_AIR, article_hit
+    from tests.test_answering_shapes import LOCAL, local_hit
+
+    filler = [Hit(f"第{n}条 人民防空主管部门应当加强宣传教育。", {"law": "中华人民共和国国防教育法", "article": f"第{n}条",
+                  "doc_type": "regulation", "source": "法律库/国防教育法"}, 0.01, 0.5) for n in range(1, 12)]
+    svc, retriever = service([article_hit(CIVIL_AIR, 49), *filler, local_hit()])  # local beyond k
+    ans = svc.ask("北京人防工程被侵占了，单位罚多少？")
+    assert max(c["k"] or 0 for c in retriever.calls) > svc.settings.k  # the deeper search ran
+    assert f"《{LOCAL}》第四十五条" in ans.answer and "1万元以上5万元以下" in ans.answer
+    plain, retriever = service([article_hit(CIVIL_AIR, 49), *filler, local_hit()])
+    plain.ask("人防工程被侵占了，单位罚多少？")  # Beijing not implied: one search only
+    assert all((c["k"] or 0) <= plain.settings.k for c in retriever.calls)

@@ -106,6 +106,7 @@ class EvidenceGate:
 
     def _search(self, q: Question, verdict: Verdict) -> list[Hit]:
         hits = self.retriever.search(q.query, k=self.settings.k)
+        hits = hits + self._local_articles(q, hits)
         hits = [h for h in hits if h.metadata.get("source") not in verdict.hidden]
         allowed = verdict.sources
         if allowed is None:
@@ -115,6 +116,21 @@ class EvidenceGate:
             within = self.retriever.search(q.query, k=self.settings.k, filters={"source": sorted(allowed)})
             hits = within + hits
         return hits
+
+    def _local_articles(self, q: Question, hits: list[Hit]) -> list[Hit]:
+        """Beijing implied and a law's article found: Beijing articles from a deeper search, so
+        the matching local provision can be set beside the national one."""
+        from assistant.core.answering.legal import is_local
+
+        if not q.mentions.home or q.report_cue or not any(is_article(h) for h in hits):
+            return []
+        def key(h: Hit) -> tuple:
+            return h.metadata.get("law"), h.metadata.get("article")
+
+        seen = {key(h) for h in hits}
+        deeper = self.retriever.search(q.query, k=LOCAL_DEPTH * self.settings.k)
+        local = [h for h in deeper if key(h) not in seen and is_article(h) and is_local(h)]
+        return local[:LOCAL_EXTRA]
 
     def _uncovered(self, q: Question, verdict: Verdict, report_text: Any) -> str:
         """A note when the allowed reports never mention the question's topic (else "")."""
@@ -140,6 +156,10 @@ class EvidenceGate:
             return dense >= floor
         confident = round(dense - floor, 6) >= self.calibration.confident_margin
         return confident or (dense >= floor and cover >= self.settings.min_coverage)
+
+
+LOCAL_DEPTH = 4  # how much deeper the search for Beijing articles goes (× k)
+LOCAL_EXTRA = 3  # Beijing articles added at most
 
 
 def _is_report(hit: Hit) -> bool:
