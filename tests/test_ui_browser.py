@@ -91,6 +91,9 @@ def _type_into(page, elem_id: str, text: str) -> None:
 
 def test_chat_answers_with_sources(page, tmp_path: Path):
     page.get_by_text("离线摘录").first.wait_for()
+    page.locator("#chat-examples button, #chat-examples td").first.click()  # an example fills the box
+    page.wait_for_function("() => document.querySelector('#question textarea').value.length > 0")
+    assert page.locator(".error").count() == 0
     _type_into(page, "question", "2021年开展了多少次行政检查？")
     page.locator("#send").click()
     bot = page.locator("#chatbot")
@@ -259,3 +262,23 @@ def test_chat_keeps_every_answers_sources(browser, server, tmp_path: Path):
     assert not page.locator("#chatbot").get_by_text("对话", exact=True).is_visible()
     page.screenshot(path=str(tmp_path / "chat-two-answers.png"), full_page=True)
     context.close()
+
+
+def test_drafting_form_takes_reasons_and_duties(page, tmp_path: Path):
+    page.get_by_role("tab", name="报告起草").click()
+    page.locator("#previous-info").get_by_text("已载入上年报告").wait_for()
+    page.get_by_role("button", name="用上年报告内容预填全部字段").click()
+    shortcomings = page.locator("#f-shortcomings textarea")
+    page.wait_for_function("el => el.value.length > 0", arg=shortcomings.element_handle())
+    duties = page.locator("#f-duties")
+    for label in ("会前学法（次数）", "出庭应诉", "述法", "批示"):
+        assert label in duties.inner_text()
+    assert page.locator(".error").count() == 0  # no event of the page failed (错误 badge)
+    first = shortcomings.input_value().splitlines()[0]
+    page.locator("#f-reasons textarea").fill("执法人员编制少，兼职办案")
+    _shot(page, tmp_path, "drafting-reasons-duties")
+    page.locator("#generate-btn").click()
+    page.locator("#draft-status").get_by_text("已生成初稿").wait_for()
+    text = page.locator("#sec-shortcomings textarea").input_value()
+    assert "执法人员编制少，兼职办案" in text and first.strip("。；")[:8] in text
+    _shot(page, tmp_path, "drafting-with-reason")

@@ -73,6 +73,13 @@ def test_build_ui_has_four_pages_and_ask_api(assistant):
     names = {d.get("api_name") for d in config["dependencies"]}
     assert "ask" in names
     assert config["title"] == "法治报告助手"
+    # A non-queued event posts to /gradio_api/run/predict, which InternalEndpoints refuses:
+    # every page event goes through the queue, or it fails with 错误 on the page.
+    by_id = {c["id"]: c.get("props", {}).get("elem_id") or c.get("props", {}).get("value")
+             for c in config["components"]}
+    unqueued = [[by_id.get(t[0]) for t in d.get("targets", [])]
+                for d in config["dependencies"] if d.get("queue") is False]
+    assert unqueued == []
 
 
 def test_launch_options_bind_loopback_and_hash_login(assistant):

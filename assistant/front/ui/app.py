@@ -58,6 +58,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     for fn in demo.fns.values():  # the page's own handlers (upload, delete …) are no API
         if fn.api_name not in PUBLIC_API:
             fn.api_visibility = "private"
+        if fn.fn is not None:  # unqueued events post to /run/predict, which InternalEndpoints
+            fn.queue = True    # refuses (gr.Examples loads its rows unqueued by default)
     return demo
 
 

@@ -109,7 +109,7 @@ def build_chat_tab(assistant: Assistant) -> None:
                                  max_length=assistant.settings.answering.max_question_chars)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                 clear_btn = gr.Button("清空", scale=1, min_width=80, elem_id="clear")
-            gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
+            gr.Examples(EXAMPLES, inputs=[box], label="示例问题", elem_id="chat-examples")
         with gr.Column(scale=2):
             gr.Markdown("### 依据与核验")
             panel = gr.Markdown(PANEL_HINT, elem_id="sources-panel", height=560,

@@ -29,10 +29,10 @@ def _row_buttons(table: Any, width: int, name: str) -> None:
     with gr.Row():
         add = gr.Button("＋ 添加一行", size="sm", scale=0, min_width=120, elem_id=f"{name}-add")
         remove = gr.Button("－ 删除选中行", size="sm", scale=0, min_width=120, elem_id=f"{name}-remove")
-    table.select(_selected_row, None, selected, api_visibility="private", queue=False)
-    add.click(partial(add_row, width=width), table, table, api_visibility="private", queue=False)
+    table.select(_selected_row, None, selected, api_visibility="private")
+    add.click(partial(add_row, width=width), table, table, api_visibility="private")
     remove.click(lambda value, row: (remove_row(value, width, row), None), [table, selected],
-                 [table, selected], api_visibility="private", queue=False)
+                 [table, selected], api_visibility="private")
 
 
 def _facts_form() -> list[Any]:
@@ -143,5 +143,5 @@ def build_drafting_tab(assistant: Assistant) -> tuple[Any, list[Any]]:
     prefill.click(partial(handlers.prefill_all, assistant), [previous], form, api_visibility="private")
     # form[1] is the 报告年度 box: last year's report is re-chosen for the year being drafted.
     form[1].change(partial(handlers.on_year, assistant), [previous, form[1]], [previous, info],
-                   api_visibility="private", queue=False)
+                   api_visibility="private")
     return partial(handlers.on_load, assistant), [previous, info, *form]

@@ -288,7 +288,7 @@ def build_knowledge_tab(assistant: Assistant, status: gr.Markdown) -> list[Any]:
                      api_visibility="private", show_progress_on=[results])
     import_btn.click(partial(import_profile, assistant), [profile], [results, summary, *lists],
                      api_visibility="private", show_progress_on=[results])
-    remove_btn.click(removing_notice, [source, confirm], removed, queue=False,
+    remove_btn.click(removing_notice, [source, confirm], removed,
                      api_visibility="private").then(
         partial(remove_document, assistant), [source, confirm], [removed, *lists, confirm],
         api_visibility="private", show_progress_on=[removed])
