@@ -1,9 +1,9 @@
 """落实对照: was each item of last year's 下一年度主要安排 carried out by this year's measures?
 
 Each plan item is compared with every measure of this year (its area with its text, and each
-item): the share of the plan's character pairs that the measure contains, after dropping the
-pairs of words every plan and measure use (推进, 加强, 依法 … in ``prompts/rules/followup_v1.yaml``).
-The best measure above the threshold delivers the plan (已落实, with that measure as evidence);
+item): the share of what the plan is about (its object, read with synonyms, without its verbs and
+work words) that the measure says (:mod:`assistant.core.drafting.plan_match`, word lists in
+``prompts/rules/followup_v2.yaml``). The best measure above the threshold delivers the plan (已落实, with that measure as evidence);
 otherwise the plan is 未见落实, for staff to explain or carry into next year. It never claims
 more than the facts say: "已落实" always names the measure that shows it.
 """
@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.drafting.facts import Facts
-from assistant.prompts import load_yaml
+from assistant.core.drafting.plan_match import Vocabulary, pairs
 
 DONE, NOT_SEEN = "已落实", "未见落实"
 EVIDENCE_CHARS = 60  # the measure quoted as evidence, shortened beyond this
-MIN_PAIRS = 4  # a clause shorter than this says too little to be matched on its own
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]+")
 _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
 
 
@@ -44,9 +42,8 @@ class FollowUp:
     """Compares last year's plans with this year's measures (rules from ``prompts/rules``)."""
 
     def __init__(self, prompts_dir: Path | None = None) -> None:
-        rules = load_yaml("rules/followup_v1.yaml", prompts_dir)
-        self.generic = {pair for word in rules["generic_words"] for pair in _pairs(word)}
-        self.threshold = float(rules["threshold"])
+        self.words = Vocabulary(prompts_dir)
+        self.threshold = self.words.threshold
 
     def check(self, plans: list[str], facts: Facts, last_year: Facts | None = None) -> list[PlanCheck]:
         """One :class:`PlanCheck` per plan item, in order.
@@ -55,30 +52,22 @@ class FollowUp:
         measures) is last year's work and never counts as carrying out last year's plan.
         """
         carried = set(measure_units(last_year)) if last_year is not None else set()
-        units = [(unit, _pairs(unit)) for unit in measure_units(facts) if unit not in carried]
+        units = [(unit, pairs(self.words.normalise(unit)))
+                 for unit in measure_units(facts) if unit not in carried]
+        leads = [plan_lead(plan) for plan in plans]
+        weights = self.words.plan_weights(self.words.normalise(lead) for lead in leads)
         out = []
-        for plan in plans:
-            lead = plan_lead(plan)
+        for lead in leads:
+            wanted = self.words.normalise(lead)
             best, score = "", 0.0
-            for unit, pairs in units:
-                share = self._share(lead, pairs)
+            for unit, said in units:
+                share = self.words.share(wanted, said, weights)
                 if share > score:
                     best, score = unit, share
             done = score >= self.threshold
             evidence = _shorten(best) if done else ""
             out.append(PlanCheck(lead, DONE if done else NOT_SEEN, evidence, round(score, 3)))
         return out
-
-    def _share(self, lead: str, pairs: set[str]) -> float:
-        """How much of the plan one measure says: over the whole lead, or over one of its clauses
-        (a plan of several tasks is carried out when one task clearly was)."""
-        parts = [lead, *(c for c in re.split(r"[，；]", lead) if c != lead)]
-        best = 0.0
-        for part in parts:
-            wanted = _pairs(part) - self.generic
-            if len(wanted) >= MIN_PAIRS:
-                best = max(best, len(wanted & pairs) / len(wanted))
-        return best
 
 
 def plan_lead(plan: str) -> str:
@@ -105,8 +94,3 @@ def summary(checks: list[PlanCheck]) -> str:
 
 def _shorten(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rstrip("，、；：") + "……"
-
-
-def _pairs(text: str) -> set[str]:
-    """Character pairs inside runs of Chinese characters, digits and letters."""
-    return {run[i:i + 2] for run in _NOT_CJK.split(text) for i in range(len(run) - 1)}
