@@ -33,6 +33,7 @@ class Vocabulary:
         self.canonical = {str(w): str(group[0]) for group in rules["synonyms"] for w in group}
         self._synonym = _alternation(self.canonical)
         self._work = _alternation(rules["work_words"])
+        self.aims = tuple(str(w) for w in rules.get("aim_words", []))
         self._cut = _alternation([*rules["generic_words"], *rules["work_words"]])
 
     def normalise(self, text: str) -> str:
@@ -46,6 +47,12 @@ class Vocabulary:
     def loose_pairs(self, text: str) -> set[str]:
         """Pairs of what a (normalised) plan is about together with its work words (检查, 执法)."""
         return self.content_pairs(text) | cjk_pairs("，".join(self._work.findall(text)))
+
+    def judged(self, task: str) -> bool:
+        """Whether a clause is a task that says enough of its own to be matched: not an aim
+        (提高救助精准度) and with something left after its verbs and work words."""
+        task = task.strip()
+        return not task.startswith(self.aims) and len(self.content_pairs(self.normalise(task))) >= MIN_PAIRS
 
     def plan_weights(self, plans: Iterable[str]) -> dict[str, float]:
         """Weight of each pair: 1 / the number of (normalised) plans that use it."""
