@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.core.drafting import facts_from_dict
 from assistant.core.drafting.followup import DONE, FollowUp, PlanCheck, summary
 from assistant.core.drafting.plan_targets import Targets
 
 
-def _facts(measures):
-    return facts_from_dict({
-        "organization": "示例区卫生健康委员会", "year": 2024, "measures": measures,
-        "shortcomings": ["执法力量不足"], "first_responsible_person": ["主要负责人带头学法"],
-        "next_year_plans": ["完善执法制度"],
-    })
-
-
-def test_a_target_not_reached_is_partly_done_with_both_figures():
-    facts = _facts([{"area": "特种设备安全", "text": "检查特种设备使用单位523家，消除安全隐患97项。"},
+def test_a_target_not_reached_is_partly_done_with_both_figures(measures_facts):
+    facts = measures_facts([{"area": "特种设备安全", "text": "检查特种设备使用单位523家，消除安全隐患97项。"},
                     {"area": "违法建设治理", "text": "全年拆除违法建设6.2万平方米。"}])
     short, reached = FollowUp().check(
         ["开展特种设备安全专项整治，检查电梯、锅炉等特种设备使用单位不少于800家",
@@ -29,8 +20,8 @@ def test_a_target_not_reached_is_partly_done_with_both_figures():
     assert reached.line().startswith("已落实：")
 
 
-def test_a_task_no_measure_says_is_named_but_not_the_plans_heading_or_aim():
-    facts = _facts([{"area": "控烟", "text": "开展控烟执法检查4800户次，处罚违法吸烟个人52人。"},
+def test_a_task_no_measure_says_is_named_but_not_the_plans_heading_or_aim(measures_facts):
+    facts = measures_facts([{"area": "控烟", "text": "开展控烟执法检查4800户次，处罚违法吸烟个人52人。"},
                     {"area": "公共卫生监督", "text": "完成全区公共场所卫生监督量化分级评定1840户。"}])
     smoke, grading = FollowUp().check(
         ["落实控烟条例，开展无烟党政机关创建",
