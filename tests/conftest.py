@@ -160,3 +160,18 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
     (tmp_path / "knowledge").mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def measures_facts():
+    """Facts of one year made of the given measures (落实对照 tests): ``measures_facts([...])``."""
+    from assistant.core.drafting import facts_from_dict
+
+    def make(measures, organization: str = "示例区城市管理委员会"):
+        return facts_from_dict({
+            "organization": organization, "year": 2024, "measures": measures,
+            "shortcomings": ["执法力量不足"], "first_responsible_person": ["主要负责人带头学法"],
+            "next_year_plans": ["完善执法制度"],
+        })
+
+    return make

@@ -16,7 +16,7 @@ from assistant.core.drafting.draft import Draft, section_key
 from assistant.core.drafting.drafter import Drafter, Exemplars
 from assistant.core.drafting.extract import extract_facts, next_year_facts
 from assistant.core.drafting.facts import Facts, facts_from_dict, facts_to_yaml, load_facts
-from assistant.core.drafting.followup import DONE, NOT_SEEN, FollowUp
+from assistant.core.drafting.followup import DONE, NOT_SEEN, PARTIAL, FollowUp
 from assistant.core.drafting.followup import summary as follow_up_summary
 from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.markdown import export_markdown
@@ -30,7 +30,7 @@ from assistant.core.drafting.previous import (
 )
 from assistant.core.drafting.update import ReportUpdater
 
-FOLLOW_UP_PREFIXES = ("落实对照", DONE, NOT_SEEN)
+FOLLOW_UP_PREFIXES = ("落实对照", DONE, NOT_SEEN, PARTIAL)
 NO_PREVIOUS = "知识库中没有比本年更早的往年报告，无法生成同比；上传上年报告后可自动对比。"
 NO_COMMON = "本年与上年没有共同的指标，无法生成同比（上年报告中提取到的指标在本年未填写）。"
 
