@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.config import Calibration
+from assistant.core.report import markers
 from assistant.documents import Hit
 
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -18,13 +19,11 @@ CLAUSE_END = re.compile(r"(?<=[，,：:])")
 _LABEL_LINE = re.compile(
     r"^\s*(?:《[^》]+》)?\s*第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*"
 )
-ENUMERATOR = re.compile(
-    r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
-)
+ENUMERATOR = re.compile(rf"^\s*(?:{markers.ITEM}|{markers.SECTION}|{markers.SUBITEM}|{markers.PART})\s*")
 LIST_ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])"
 )
-ITEM_LINE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+ITEM_LINE = re.compile(rf"^\s*{markers.SECTION}")
 
 
 def is_article(hit: Hit) -> bool:

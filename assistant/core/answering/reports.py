@@ -20,6 +20,7 @@ from assistant.core.answering.intent import Cues
 from assistant.core.answering.passage import ENUMERATOR, hit_lines, is_article
 from assistant.core.answering.question import Question, has_figure, normalize
 from assistant.core.ingest.splitters import REPORT_LEVELS
+from assistant.core.report import markers
 from assistant.documents import Hit
 
 MIN_CHARS, MAX_CHARS = 150, 800  # broad answers
@@ -28,7 +29,7 @@ MAX_ITEMS = {"list": 8, "summary": 3}
 _OUTCOME = re.compile(r"取得|实现|提升|提高|保持|成效|明显|完成|确保|达到|满意|增强|无.{0,6}发生")
 _CONTINUED = re.compile(r"（续）$")
 _REASON = re.compile(r"原因|由于|因为|究其|根源")  # the 原因 half of 存在的不足和原因
-_ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 一是……二是……: the points of a paragraph
+_ORDINAL = re.compile(rf"^{markers.POINT}")  # 一是……二是……: the points of a paragraph
 # Sentence ends, and a lead-in's colon before its points ("存在一些不足：一是……").
 _POINTS = re.compile(r"(?<=[。！？；!?;])|(?<=[：:])(?=[一二三四五六七八九十]+是)")
 

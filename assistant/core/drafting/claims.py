@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.core.report import markers
 from assistant.prompts import load_yaml
 
 MARK = "【待确认】"
 _SPLIT = re.compile(r"(?<=[。！？；])")
-_LEAD = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)")
+_LEAD = markers.ITEM_LEAD
 # Parts whose sentences state what was done (二 and 四 state problems and intentions).
 CHECKED_PARTS = ("opening", "measures", "responsible")
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from assistant.core.report import markers
 
 # Keys of the parts in mandated order; labels, headings and keywords are in the structure file.
 from assistant.core.report.structure import SECTION_KEYS, ReportStructure, load_structure
 
-SUBHEADING_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+SUBHEADING_RE = markers.SUBHEADING
 
 
 def section_key(ref: str | int, structure: ReportStructure | None = None) -> str:

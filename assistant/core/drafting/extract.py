@@ -14,6 +14,7 @@ from assistant.core.drafting.indicators import Catalogue, load_catalogue
 from assistant.core.drafting.report import ParsedReport, ReportSection, parse_report
 from assistant.core.drafting.reportduties import duties_from_report, with_reason
 from assistant.core.ingest.normalize import repair_report_text
+from assistant.core.report import markers
 from assistant.core.report.structure import ReportStructure
 
 PLACEHOLDER = "（待填写）"
@@ -49,7 +50,7 @@ def _measures(section: ReportSection | None) -> list[Measure]:
 
 # A list marker that starts a new item even inside a paragraph (after a sentence end).
 _INLINE_MARK = re.compile(r"(?<=[。；])\s*(?=（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|\d{1,2}\s*[.．、](?!\d))")
-_MARK = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是[，：]?|\d{1,2}\s*[.．、](?!\d))\s*")
+_MARK = re.compile(rf"^\s*(?:{markers.SECTION}|{markers.POINT}[，：]?|{markers.ITEM})\s*")
 
 
 def _list_items(section: ReportSection | None) -> list[str]:

@@ -24,13 +24,14 @@ from assistant.core.drafting.draft import Draft
 from assistant.core.drafting.facts import Facts
 from assistant.core.drafting.indicators import Catalogue, Indicator
 from assistant.core.drafting.numbers import Quantity, find_figures, parse_quantity, quantity_regex
+from assistant.core.report import markers
 from assistant.core.report.structure import ReportStructure
 
 STALE = "待更新"
 STALE_MARK = f"【{STALE}】"  # after a carried figure in the body, highlighted in the Word file
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _PLAIN = re.compile(r"[\s，。；：、“”‘’《》（）()！？,.;:【】]")
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、](?!\d)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+是)")
+_LEADING_NUMBER = markers.ITEM_LEAD
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from pathlib import Path
 from assistant.core.drafting.facts import Facts
 from assistant.core.drafting.plan_match import Vocabulary, pairs
 from assistant.core.drafting.plan_targets import Targets, missing_tasks
+from assistant.core.report import markers
 
 DONE, NOT_SEEN = "已落实", "未见落实"
 PARTIAL = "部分落实"  # shown for a DONE plan whose target or one of whose tasks is not seen
 EVIDENCE_CHARS = 60  # the measure quoted as evidence, shortened beyond this
-_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
+_NUMBERING = markers.LEADING
 
 
 @dataclass

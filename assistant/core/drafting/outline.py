@@ -7,14 +7,14 @@ each its own place). The rule is data the user can read and change (``each_area`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.drafting.phrases import Area, Picker, is_two_clause
+from assistant.core.report import markers
 from assistant.prompts import load_yaml
 
-_NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*")
+_NUMBERING = markers.LEADING
 MIN_CLAUSE, MAX_CLAUSE = 3, 18
 
 

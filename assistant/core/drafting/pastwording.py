@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.core.drafting.units import same_organization
+from assistant.core.report import markers
 
 # ``(query) -> [(paragraph text, source name[, section heading path]), …]``, nearest first.
 PastSearch = Callable[[str], list[tuple[str, str]]]
 
 _FIGURE_CHARS = re.compile(r"[\d０-９零〇壹贰叁肆伍陆柒捌玖拾佰仟%％]")
 _PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}|今年|全年|本年|去年|上年|明年|年度|年内|年初|年底|以来|累计|共计|达到")
-_LEADING = re.compile(r"^\s*(?:\d+\s*[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是)\s*")
+_LEADING = markers.ITEM_LEAD
 
 
 _TITLE_BOILERPLATE = re.compile(r"(?:19|20)\d{2}年?|法治政府建设|年度|情况|报告|\.\w+$|[《》\s]")

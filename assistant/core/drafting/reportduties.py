@@ -41,7 +41,7 @@ def duties_from_report(responsible: list[str], elsewhere: str) -> tuple[dict[str
             duties[key] = m.group(1)
     entries = list(responsible)
     for key, words in _TEXTS.items():
-        for i, entry in enumerate(entries):
+        for entry in entries:
             found = next((s for s in _clauses(entry) if any(w in s for w in words)), None)
             if found:
                 duties[key] = found

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.core.report import markers
+
 # Radical-supplement forms have no Unicode decomposition, so NFKC leaves them alone; map
 # each to the ideograph it stands for (after Unicode's EquivalentUnifiedIdeograph.txt, except
 # that Japanese-simplified forms such as ⻯ map to the Chinese character, here 龙).
@@ -233,7 +235,7 @@ def repair_report_text(text: str) -> str:
 # Report paragraphs open with 一、 / 1. / （一） / 一是 (a wrapped line never does).
 _BLOCK_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.．](?!\d)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]是)")
 
-_HEAD_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_HEAD_START = re.compile(rf"^\s*(?:{markers.PART}|{markers.SECTION})")
 
 
 def _unwrap(text: str) -> str:

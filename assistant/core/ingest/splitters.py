@@ -15,18 +15,14 @@ from langchain_core.documents import Document
 from assistant.core.ingest.detect import Article, DocInfo, parse_regulation
 from assistant.core.ingest.loaders import LoadedDocument
 from assistant.core.ingest.normalize import SENTENCE_END
+from assistant.core.report import markers
 from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.numerals import chinese_to_int, int_to_chinese
 
 Pages = list[tuple[int, str]] | None
 
 _SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]*[{SENTENCE_END}]+[”’」』）)》]*|[^{SENTENCE_END}]+")
-_REPORT_LEVELS = (
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
-    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
-)
+_REPORT_LEVELS = markers.LEVELS
 REPORT_LEVELS = _REPORT_LEVELS  # heading levels of a report (一、 / （一） / 1. / （1）), shared
 _LABEL_MAX = 60
 INTRO_SECTION = "导语"
