@@ -338,7 +338,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         store = make_store(settings, embeddings)
     with _building("law_db", "内置法律库"):
         lawlib = LawLibrary(settings.law_db)
-    articles = KnowledgeArticles(store)
+    articles = KnowledgeArticles(store, saved=local_articles_path(settings))
     regulations = open_regulations(settings)
     names, resolver = _resolver(lawlib, articles, regulations)
     tokenizer = Tokenizer(cache_dir=settings.cache_dir)
