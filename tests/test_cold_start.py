@@ -4,6 +4,7 @@ LangChain (about 1.5 s of a cold start; the timing itself is ``python -m evals b
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +42,11 @@ def test_search_and_ask_on_a_built_knowledge_base_import_neither_chroma_nor_lang
     (env / "测试管理条例.md").write_text(REG, encoding="utf-8")
     result = CliRunner().invoke(app, ["ingest", str(env / "测试管理条例.md")])
     assert result.exit_code == 0, result.output
+    cache = env / "data" / "cache"
+    saved = json.loads((cache / "knowledge_articles.json").read_text(encoding="utf-8"))
+    assert saved["fingerprint"] and saved["articles"][0]["law"] == "测试管理条例"
+    legacy = json.loads((cache / "local_articles.json").read_text(encoding="utf-8"))
+    assert legacy == saved["articles"]  # the list older versions sharing the folder read
     assert _loaded("search", "监督检查要记录吗", "--k", "3") == []
     assert _loaded("ask", "监督检查要记录吗") == []
     assert _loaded("search", "监督检查要记录吗", "--type", "regulation", "--json") == []

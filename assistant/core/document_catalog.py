@@ -110,26 +110,29 @@ class KnowledgeArticles:
     store's current fingerprint: a search or an offline ask then never opens the store.
     """
 
-    def __init__(self, store: KnowledgeStore | None, saved: Path | None = None) -> None:
+    def __init__(
+        self, store: KnowledgeStore | None, saved: Path | None = None, legacy: Path | None = None
+    ) -> None:
         """Args:
-        saved: The file :meth:`save` writes (``data_dir/cache/local_articles.json``).
+        saved: The file :meth:`save` writes (``data_dir/cache/knowledge_articles.json``).
+        legacy: Where the articles alone are also written, as a list, for older versions
+            sharing the data folder (``local_articles.json``).
         """
         self.store = store
         self.saved = saved
+        self.legacy = legacy
         self.fingerprint: str | None = None  # of the store when the articles were read
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
         self._shelf: list[dict[str, Any]] | None = None
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, legacy: Path | None = None) -> None:
         """Write the articles and the reports held to ``path``, with the store's fingerprint,
-        so ``cite``/``verify`` and a fresh process read them without the store."""
+        so ``cite``/``verify`` and a fresh process read them without the store; ``legacy``
+        gets the articles alone, as a list (what versions before the fingerprint read)."""
         rows = [entry for by_no in self._articles.values() for parts in by_no.values() for entry in parts]
-        data = {"fingerprint": self.fingerprint, "articles": rows, "reports": self.holdings()}
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.part")  # two processes may save at once
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
-                       encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-        tmp.replace(path)
+        if legacy is not None:
+            _write_json(legacy, rows)
+        _write_json(path, {"fingerprint": self.fingerprint, "articles": rows, "reports": self.holdings()})
 
     @classmethod
     def load(cls, path: Path) -> KnowledgeArticles:
@@ -232,7 +235,7 @@ class KnowledgeArticles:
             self.refresh()
             if self.saved is not None:  # the next process reads them without the store
                 try:
-                    self.save(self.saved)
+                    self.save(self.saved, self.legacy)
                 except OSError:
                     pass
         assert self._index is not None
@@ -267,6 +270,15 @@ class KnowledgeArticles:
             "status": head.get("status", "current"),
             "replaced_by": head.get("replaced_by") or None,
         }
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` atomically, private (600); two processes may save at once."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                   encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    tmp.replace(path)
 
 
 def _strip_heading(text: str, article: str) -> str:
