@@ -217,9 +217,9 @@ class Assistant:
         import logging
 
         try:
-            path = local_articles_path(self.settings)
+            path = articles_path(self.settings)
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.articles.save(path)
+            self.articles.save(path, local_articles_path(self.settings))
         except OSError as exc:
             logging.getLogger(__name__).warning("无法保存本地法规条文：%s", exc)
 
@@ -272,9 +272,16 @@ class Assistant:
         self.closers.clear()
 
 
+def articles_path(settings: Settings) -> Path:
+    """Where the regulation articles of ingested files and the reports held are saved, with the
+    store's fingerprint, for ``cite`` and for a fresh process (no store read while it holds)."""
+    return settings.cache_dir / "knowledge_articles.json"  # not index/: the snapshot replaces it
+
+
 def local_articles_path(settings: Settings) -> Path:
-    """Where the regulation articles of ingested files are saved for the light citation path."""
-    return settings.cache_dir / "local_articles.json"  # not index/: the snapshot replaces that folder
+    """The articles alone, as a list: what versions before :func:`articles_path` read (a data
+    folder may be shared with one), kept up to date beside it."""
+    return settings.cache_dir / "local_articles.json"
 
 
 def build_citations(settings: Settings) -> CitationResolver | None:
@@ -287,12 +294,14 @@ def build_citations(settings: Settings) -> CitationResolver | None:
     from assistant.adapters.lawlib import LawLibrary
     from assistant.core.document_catalog import KnowledgeArticles
 
-    path = local_articles_path(settings)
+    path = articles_path(settings)
+    if not path.is_file():
+        path = local_articles_path(settings)
     if settings.chroma.host or not path.is_file():
         return None  # a shared Chroma server may have changed without this folder knowing
     try:
         articles = KnowledgeArticles.load(path)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     with _building("law_db", "内置法律库"):
         lawlib = LawLibrary(settings.law_db)
@@ -338,7 +347,9 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         store = make_store(settings, embeddings)
     with _building("law_db", "内置法律库"):
         lawlib = LawLibrary(settings.law_db)
-    articles = KnowledgeArticles(store)
+    articles = KnowledgeArticles(
+        store, saved=articles_path(settings), legacy=local_articles_path(settings)
+    )
     regulations = open_regulations(settings)
     names, resolver = _resolver(lawlib, articles, regulations)
     tokenizer = Tokenizer(cache_dir=settings.cache_dir)

@@ -96,7 +96,29 @@ def test_refresh_in_process_saves_the_new_snapshot(tmp_path: Path, monkeypatch) 
     assert _retriever(reopened, cache).search("行政复议", k=1)[0].text == TEXTS["c3"]
 
 
-@pytest.mark.parametrize("damaged", ["vectors.npy", "chunks.pkl", "words/vocab.index.json"])
+def test_saved_ranking_facts_equal_rebuilt_ones_and_follow_features_py(tmp_path: Path, monkeypatch) -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from assistant.core.retrieval import persist
+    from assistant.core.retrieval.features import ChunkTable
+
+    cache = tmp_path / "index"
+    store = _store(tmp_path / "kb")
+    _add(store, ["c1", "c2", "c3"])
+    _retriever(store, cache).search("人民防空", k=1)
+    loaded = persist.load_snapshot(cache, store.fingerprint(), list)
+    saved, built = loaded.table, ChunkTable.build(loaded.chunks)
+    for f in dataclasses.fields(ChunkTable):
+        a, b = getattr(saved, f.name), getattr(built, f.name)
+        assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), f.name
+    monkeypatch.setattr(persist, "_table_version", lambda: "another features.py")
+    assert persist._load_table(cache / persist.TABLE, 3) is None  # stale: rebuilt from the chunks
+    assert persist.load_snapshot(cache, store.fingerprint(), list).table.laws == built.laws
+
+
+@pytest.mark.parametrize("damaged", ["vectors.npy", "chunks.pkl", "words/vocab.index.json", "table.pkl"])
 def test_damaged_cache_is_rebuilt(tmp_path: Path, damaged: str) -> None:
     cache = tmp_path / "index"
     store = _store(tmp_path / "kb")

@@ -83,3 +83,23 @@ def test_unreachable_server_gives_chinese_error(fake_settings):
     )
     with pytest.raises(StoreError, match="无法连接向量数据库"):
         make_store(bad, HashEmbeddings())
+
+
+def test_fingerprint_from_the_database_file_equals_the_clients(fake_settings):
+    """An existing embedded collection is checked from its SQLite file and opened on first use;
+    the file's fingerprint follows every kind of write exactly as the client's does."""
+    writer = make_store(fake_settings, HashEmbeddings())
+    for step in range(4):
+        if step == 1:
+            writer.add(["甲", "乙", "丙"], [{"source": "a"}] * 3, ["x1", "x2", "x3"])
+        elif step == 2:
+            writer.update_metadata(["x1"], {"status": "superseded"})
+        elif step == 3:
+            writer.delete(ids=["x2"])
+        reader = make_store(fake_settings, HashEmbeddings())
+        assert not reader.is_open
+        peeked = reader.fingerprint()
+        assert not reader.is_open
+        assert peeked == writer.fingerprint()
+        assert reader.count() == writer.count() and reader.is_open
+        assert reader.fingerprint() == peeked

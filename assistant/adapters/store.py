@@ -2,22 +2,28 @@
 
 Embedded (persistent folder) by default; an HTTP client when ``chroma.host`` is set.
 Writes are batched so a long ingest is saved as it goes and can resume.
+
+An embedded store whose collection exists opens its Chroma client on first use: a search
+served from the saved index snapshot (:mod:`assistant.core.retrieval.persist`) needs only the
+store's fingerprint, which is read from the database file itself (:func:`_peek`), and neither
+imports nor starts Chroma (about a second of a cold start).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-
 from assistant.messages import UserError
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
 
     from assistant.config import Settings
 
@@ -64,19 +70,47 @@ class KnowledgeStore:
     """Chunks with embeddings and metadata, plus the few queries the app needs."""
 
     def __init__(
-        self, vectorstore: Chroma, embeddings: Embeddings, write_batch: int = 64, where: str = "",
-        reconnect: Callable[[], Chroma] | None = None,
+        self, vectorstore: Chroma | None, embeddings: Embeddings, write_batch: int = 64,
+        where: str = "", reconnect: Callable[[], Chroma] | None = None,
+        open_client: Callable[[], Chroma] | None = None, peek: Callable[[], str | None] | None = None,
     ) -> None:
         """Args:
+        vectorstore: The Chroma client; None to open it with ``open_client`` on first use.
         reconnect: Builds a fresh client (embedded Chroma only): another process's writes
             are visible to this one only through a new client.
+        peek: Reads the fingerprint from the database files while no client is open (None
+            when it cannot tell; the client is then opened).
         """
-        self.vectorstore = vectorstore
+        if vectorstore is None and open_client is None:
+            raise ValueError("KnowledgeStore 需要 vectorstore 或 open_client")
+        self._vectorstore = vectorstore
+        self._open_client = open_client
+        self._peek = peek
+        self._open_lock = threading.Lock()
         self.embeddings = embeddings
         self.write_batch = write_batch
         self.where = where  # shown in connection errors, e.g. "127.0.0.1:8000"
         self._reconnect = reconnect
         self._seen: str | None = None  # the fingerprint after this process's last look or write
+
+    @property
+    def vectorstore(self) -> Chroma:
+        """The LangChain Chroma wrapper (the client is opened here on first use)."""
+        if self._vectorstore is None:
+            with self._open_lock:
+                if self._vectorstore is None:
+                    assert self._open_client is not None
+                    self._vectorstore = self._open_client()
+        return self._vectorstore
+
+    @vectorstore.setter
+    def vectorstore(self, value: Chroma) -> None:
+        self._vectorstore = value
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the Chroma client has been opened (a search from the saved snapshot never does)."""
+        return self._vectorstore is not None
 
     def sync(self) -> bool:
         """Whether another process changed the store since this one last looked or wrote.
@@ -89,7 +123,7 @@ class KnowledgeStore:
         self._seen = current
         if first or not changed:
             return False
-        if self._reconnect is not None:
+        if self._reconnect is not None and self.is_open:  # an unopened client will see it anyway
             self.vectorstore = self._reconnect()
         return True
 
@@ -182,11 +216,16 @@ class KnowledgeStore:
 
         A generation counter kept in the collection's own metadata (so every client of a shared
         Chroma server sees it) plus the chunk count (which catches writes by other programs).
+        Read from the database file while the embedded client is not open.
         """
+        if not self.is_open and self._peek is not None:
+            peeked = self._peek()
+            if peeked is not None:
+                return peeked
         with _translated(self):
             meta = self._fresh_collection().metadata or {}
             count = self._collection.count()
-        return f"g{int(meta.get(_GENERATION, 0))}-n{count}-{meta.get('embedding', '')}"
+        return _fingerprint(meta.get(_GENERATION, 0), count, meta.get("embedding", ""))
 
     def _fresh_collection(self) -> Any:
         client = self.vectorstore._client
@@ -282,8 +321,124 @@ def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)}
 
 
+def _fingerprint(generation: Any, count: int, embedding: Any) -> str:
+    return f"g{int(generation or 0)}-n{count}-{embedding or ''}"
+
+
+@dataclass(frozen=True)
+class _Peeked:
+    """What the embedded database file says about a collection, read without Chroma."""
+
+    generation: int
+    count: int
+    embedding: str
+
+    @property
+    def fingerprint(self) -> str:
+        return _fingerprint(self.generation, self.count, self.embedding)
+
+
+def _peek(path: Path, collection: str) -> _Peeked | None:
+    """The collection's generation, chunk count and model name from Chroma's SQLite file.
+
+    Read-only and about a millisecond, against a second to import and start the client. None
+    (the caller opens the client) when the file, the collection or a table is missing, or when
+    writes wait in Chroma's log that the metadata segment, which holds the count, has not
+    applied yet. Checked against the client by ``tests/test_store.py`` for the pinned Chroma.
+    """
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        row = db.execute(
+            "SELECT c.id FROM collections c JOIN databases d ON c.database_id = d.id"
+            " WHERE c.name = ? AND d.name = 'default_database'", (collection,)
+        ).fetchone()
+        if row is None:
+            return None
+        cid = row[0]
+        meta = {
+            key: str_value if str_value is not None else int_value
+            for key, str_value, int_value in db.execute(
+                "SELECT key, str_value, int_value FROM collection_metadata WHERE collection_id = ?",
+                (cid,),
+            )
+        }
+        segment = db.execute(
+            "SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA'", (cid,)
+        ).fetchone()
+        if segment is None:
+            return None
+        applied = db.execute(
+            "SELECT seq_id FROM max_seq_id WHERE segment_id = ?", (segment[0],)
+        ).fetchone()
+        logged = db.execute(
+            "SELECT MAX(seq_id) FROM embeddings_queue WHERE topic LIKE ?", (f"%/{cid}",)
+        ).fetchone()[0]
+        if logged is not None and (
+            applied is None or not isinstance(applied[0], int) or applied[0] < logged
+        ):
+            return None
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM embeddings WHERE segment_id = ?", (segment[0],)
+        ).fetchone()
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
+    finally:
+        db.close()
+    generation = meta.get(_GENERATION, 0)
+    if not isinstance(generation, int):
+        return None
+    return _Peeked(generation, int(count), str(meta.get("embedding") or ""))
+
+
 def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
-    """Open (or create) the collection: embedded folder, or a Chroma server if configured."""
+    """Open (or create) the collection: embedded folder, or a Chroma server if configured.
+
+    An embedded collection that exists is checked from its database file and its client is
+    opened on first use (see the module docstring).
+    """
+    from assistant.adapters.embeddings import embedding_name
+
+    cfg = settings.chroma
+    if not cfg.host:
+        from assistant.adapters.datadir import private_dir, private_tree
+
+        private_dir(settings.data_dir)
+        private_tree(settings.chroma_dir)
+        private_dir(settings.chroma_dir)
+        db = settings.chroma_dir / "chroma.sqlite3"
+        peeked = _peek(db, cfg.collection)
+        if peeked is not None:
+            _check_model(peeked.embedding, embedding_name(embeddings))
+
+            def peek() -> str | None:
+                found = _peek(db, cfg.collection)
+                return found.fingerprint if found is not None else None
+
+            store = KnowledgeStore(
+                None, embeddings, write_batch=cfg.write_batch, peek=peek,
+                open_client=_opener(settings.chroma_dir, cfg.collection, embeddings, fresh=False),
+                reconnect=_opener(settings.chroma_dir, cfg.collection, embeddings, fresh=True),
+            )
+            store.sync()  # what this process sees now: later writes by others show as changes
+            return store
+    return _open_store(settings, embeddings)
+
+
+def _check_model(stored: str, name: str) -> None:
+    if stored and stored != name:
+        raise StoreError(
+            f"知识库是用向量模型“{stored}”建立的，当前配置为“{name}”。"
+            "请改回原模型，或换一个 chroma.collection / data_dir 重新建立知识库。"
+        )
+
+
+def _open_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
+    """Open the client now: a Chroma server, or an embedded collection to be created."""
     import chromadb
     from chromadb.config import Settings as ChromaClientSettings
     from langchain_chroma import Chroma
@@ -295,50 +450,52 @@ def make_store(settings: Settings, embeddings: Embeddings) -> KnowledgeStore:
             client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=client_settings)
             client.heartbeat()
         else:
-            from assistant.adapters.datadir import private_dir, private_tree
-
-            private_dir(settings.data_dir)
-            private_tree(settings.chroma_dir)
-            private_dir(settings.chroma_dir)
             client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
     except Exception as exc:  # noqa: BLE001 - any client failure becomes one clear message
         where = f"{cfg.host}:{cfg.port}" if cfg.host else str(settings.chroma_dir)
         raise StoreError(f"无法连接向量数据库（{where}）：{exc}") from exc
-    from assistant.adapters.embeddings import embedding_name
+    from assistant.adapters.embeddings import embedding_name, langchain_embeddings
 
     name = embedding_name(embeddings)
     collection = client.get_or_create_collection(
         cfg.collection, metadata={"hnsw:space": "cosine", "embedding": name}
     )
-    stored = (collection.metadata or {}).get("embedding")
-    if stored and stored != name:
-        raise StoreError(
-            f"知识库是用向量模型“{stored}”建立的，当前配置为“{name}”。"
-            "请改回原模型，或换一个 chroma.collection / data_dir 重新建立知识库。"
-        )
-    vs = Chroma(client=client, collection_name=cfg.collection, embedding_function=embeddings)
+    _check_model((collection.metadata or {}).get("embedding"), name)
+    vs = Chroma(
+        client=client, collection_name=cfg.collection, embedding_function=langchain_embeddings(embeddings)
+    )
     where = f"{cfg.host}:{cfg.port}" if cfg.host else ""
-    reconnect = None if cfg.host else _reconnector(settings.chroma_dir, cfg.collection, embeddings)
+    reconnect = None if cfg.host else _opener(settings.chroma_dir, cfg.collection, embeddings, fresh=True)
     store = KnowledgeStore(vs, embeddings, write_batch=cfg.write_batch, where=where, reconnect=reconnect)
     store.sync()  # what this client sees now: later writes by other processes show as changes
     return store
 
 
-def _reconnector(path: Path, collection: str, embeddings: Embeddings) -> Callable[[], Chroma]:
-    """A fresh embedded client for ``path``: Chroma shares one client system per folder and
-    process, so the cached one is dropped (not stopped: a request may still be reading it)."""
+def _opener(path: Path, collection: str, embeddings: Embeddings, fresh: bool) -> Callable[[], Chroma]:
+    """Opens an embedded client for ``path``. ``fresh``: Chroma shares one client system per
+    folder and process, so the cached one is dropped first (not stopped: a request may still be
+    reading it) and the new client sees what other processes wrote."""
 
-    def reconnect() -> Chroma:
+    def open_client() -> Chroma:
         import chromadb
         from chromadb.api.shared_system_client import SharedSystemClient
         from chromadb.config import Settings as ChromaClientSettings
         from langchain_chroma import Chroma
 
-        SharedSystemClient._identifier_to_system.pop(str(path), None)
-        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-        client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaClientSettings(anonymized_telemetry=False)
-        )
-        return Chroma(client=client, collection_name=collection, embedding_function=embeddings)
+        from assistant.adapters.embeddings import langchain_embeddings
 
-    return reconnect
+        if fresh:
+            SharedSystemClient._identifier_to_system.pop(str(path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        try:
+            client = chromadb.PersistentClient(
+                path=str(path), settings=ChromaClientSettings(anonymized_telemetry=False)
+            )
+        except Exception as exc:  # noqa: BLE001 - any client failure becomes one clear message
+            raise StoreError(f"无法连接向量数据库（{path}）：{exc}") from exc
+        return Chroma(
+            client=client, collection_name=collection,
+            embedding_function=langchain_embeddings(embeddings),
+        )
+
+    return open_client

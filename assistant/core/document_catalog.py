@@ -7,6 +7,7 @@ exist only as ingested files (e.g. 北京市人民防空条例), not in the buil
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -103,19 +104,35 @@ def _summary(src: str, m: dict[str, Any]) -> DocumentSummary:
 
 
 class KnowledgeArticles:
-    """Regulation articles held in ingested files, for the citation resolver."""
+    """Regulation articles held in ingested files, for the citation resolver.
 
-    def __init__(self, store: KnowledgeStore | None) -> None:
+    Read from the store once, or from the file :meth:`save` wrote when that was saved at the
+    store's current fingerprint: a search or an offline ask then never opens the store.
+    """
+
+    def __init__(
+        self, store: KnowledgeStore | None, saved: Path | None = None, legacy: Path | None = None
+    ) -> None:
+        """Args:
+        saved: The file :meth:`save` writes (``data_dir/cache/knowledge_articles.json``).
+        legacy: Where the articles alone are also written, as a list, for older versions
+            sharing the data folder (``local_articles.json``).
+        """
         self.store = store
+        self.saved = saved
+        self.legacy = legacy
+        self.fingerprint: str | None = None  # of the store when the articles were read
         self._index: dict[str, dict[int, list[dict[str, Any]]]] | None = None
         self._shelf: list[dict[str, Any]] | None = None
 
-    def save(self, path: Path) -> None:
-        """Write the articles to ``path`` so ``cite``/``verify`` read them without the store."""
+    def save(self, path: Path, legacy: Path | None = None) -> None:
+        """Write the articles and the reports held to ``path``, with the store's fingerprint,
+        so ``cite``/``verify`` and a fresh process read them without the store; ``legacy``
+        gets the articles alone, as a list (what versions before the fingerprint read)."""
         rows = [entry for by_no in self._articles.values() for parts in by_no.values() for entry in parts]
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        if legacy is not None:
+            _write_json(legacy, rows)
+        _write_json(path, {"fingerprint": self.fingerprint, "articles": rows, "reports": self.holdings()})
 
     @classmethod
     def load(cls, path: Path) -> KnowledgeArticles:
@@ -125,11 +142,34 @@ class KnowledgeArticles:
             OSError, ValueError: missing or unreadable file.
         """
         articles = cls(None)
-        index: dict[str, dict[int, list[dict[str, Any]]]] = {}
-        for entry in json.loads(path.read_text(encoding="utf-8")):
-            index.setdefault(entry["law"], {}).setdefault(int(entry["article_no"]), []).append(entry)
-        articles._index = index
+        if not articles._read(path):
+            raise ValueError(f"无法读取本地法规条文：{path}")
         return articles
+
+    def _read(self, path: Path, fingerprint: str | None = None) -> bool:
+        """Take the articles (and reports) saved in ``path``; with ``fingerprint``, only when they
+        were saved at it. Raises OSError/ValueError/KeyError on an unreadable file."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, list):  # saved before the file held its fingerprint
+            data = {"fingerprint": None, "articles": data, "reports": None}
+        if fingerprint is not None and data.get("fingerprint") != fingerprint:
+            return False
+        index: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        for entry in data["articles"]:
+            index.setdefault(entry["law"], {}).setdefault(int(entry["article_no"]), []).append(entry)
+        self._index = index
+        self._shelf = data.get("reports")
+        self.fingerprint = data.get("fingerprint")
+        return True
+
+    def _read_saved(self) -> bool:
+        """Whether the saved file matched the store's fingerprint and was read."""
+        if self.saved is None or self.store is None or not self.saved.is_file():
+            return False
+        try:
+            return self._read(self.saved, self.store.fingerprint())
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
 
     def reports(self) -> tuple[list[int], list[str]]:
         """Years and organizations of the annual reports stored (for 去年 and "our office")."""
@@ -139,6 +179,8 @@ class KnowledgeArticles:
 
     def holdings(self) -> list[dict[str, Any]]:
         """One entry per stored report: ``source``, ``organization``, ``year``, ``title``."""
+        if self._shelf is None and self._index is None:
+            self._read_saved()
         if self._shelf is None:
             by_source: dict[str, dict[str, Any]] = {}
             for chunk in self.store.iter_chunks({"doc_type": "report"}, include_text=False):
@@ -175,6 +217,8 @@ class KnowledgeArticles:
         if self.store is None:
             return  # loaded from a saved file: nothing to re-read
         self._shelf = None
+        # Read before the chunks: a write meanwhile then makes the saved copy stale, not wrong.
+        self.fingerprint = self.store.fingerprint()
         index: dict[str, dict[int, list[dict[str, Any]]]] = {}
         where = {"doc_type": "regulation", "origin": "file"}
         for chunk in self.store.iter_chunks(where):
@@ -187,8 +231,13 @@ class KnowledgeArticles:
 
     @property
     def _articles(self) -> dict[str, dict[int, list[dict[str, Any]]]]:
-        if self._index is None:
+        if self._index is None and not self._read_saved():
             self.refresh()
+            if self.saved is not None:  # the next process reads them without the store
+                try:
+                    self.save(self.saved, self.legacy)
+                except OSError:
+                    pass
         assert self._index is not None
         return self._index
 
@@ -221,6 +270,15 @@ class KnowledgeArticles:
             "status": head.get("status", "current"),
             "replaced_by": head.get("replaced_by") or None,
         }
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` atomically, private (600); two processes may save at once."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                   encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    tmp.replace(path)
 
 
 def _strip_heading(text: str, article: str) -> str:

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING
 
 from assistant.config import AnsweringSettings, Calibration
 from assistant.core.answering.passage import (
@@ -48,6 +47,9 @@ from assistant.core.answering.passage import (
 from assistant.core.answering.question import ARTICLE_NO, Question, has_figure, normalize
 from assistant.core.answering.quotation import Candidate, list_quote, quote_article, window
 from assistant.documents import Hit
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 _REFERENCE = re.compile(  # 本条例第十四条、第十五条、第十六条
     r"本(?:法|条例|规定|办法|细则)((?:第[零〇一二两三四五六七八九十百\d]+条(?:第[一二三四五六七八九十]+款)?[、和及或者]*)+)"

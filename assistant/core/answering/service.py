@@ -18,14 +18,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import RunnableLambda
-
-from assistant.adapters.llm import describe_failure
 from assistant.config import AnsweringSettings
 from assistant.core.answering.answer import (
     NOT_FOUND,
@@ -52,6 +46,10 @@ from assistant.core.answering.scope import Held, Places, check, sample_label
 from assistant.documents import Hit
 from assistant.hanzi import to_simplified
 from assistant.prompts import Prompt, load_prompt
+
+if TYPE_CHECKING:  # LangChain is imported only when a model answers (offline asks start faster)
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
 
 Shelf = Callable[[], tuple[list[int], list[str]]]  # report years, report organizations
 Holdings = Callable[[], list[dict]]  # one entry per report: source, organization, year, title
@@ -239,13 +237,16 @@ class AnswerService:
         return resolve_followup(question, conv, self.names, self.resolver, office), llm
 
     def _condense(self, question: str, conv: Conversation, llm: BaseChatModel) -> str:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.runnables import RunnableLambda
+
         chain = (
             RunnableLambda(lambda v: self.condense_prompt.messages(**v)) | llm | StrOutputParser()
         )
         try:
             rewritten = chain.invoke({"history": conv.transcript(), "question": question})
         except Exception as exc:  # any model failure must degrade to offline, never crash
-            raise _LLMFailed(describe_failure(exc)) from exc
+            raise _LLMFailed(_describe_failure(exc)) from exc
         rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
         return rewritten or question
 
@@ -278,6 +279,9 @@ class AnswerService:
         llm: BaseChatModel,
         warnings: list[str],
     ) -> Iterator[str]:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.runnables import RunnableLambda
+
         chain = RunnableLambda(lambda v: self.prompt.messages(**v)) | llm | StrOutputParser()
         variables = {
             "question": q.query,
@@ -292,7 +296,7 @@ class AnswerService:
                 pieces.append(chunk)
                 yield chunk
         except Exception as exc:  # timeouts, dead endpoints, bad keys: fall back, never crash
-            warnings.append(describe_failure(exc))
+            warnings.append(_describe_failure(exc))
             fallback = self._offline(q, hits)
             yield ("\n\n" if pieces else "") + fallback.answer
             return fallback
@@ -315,3 +319,9 @@ class AnswerService:
             return
         first = next((s for s in answer.sources if s.get("law")), None)
         history.record(question, answer.answer, first and first["law"], first and first["article"])
+
+
+def _describe_failure(exc: BaseException) -> str:
+    from assistant.adapters.llm import describe_failure  # the adapter imports LangChain
+
+    return describe_failure(exc)

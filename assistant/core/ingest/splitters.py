@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from langchain_core.documents import Document
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.ingest.detect import Article, DocInfo, parse_regulation
 from assistant.core.ingest.loaders import LoadedDocument
@@ -18,6 +16,9 @@ from assistant.core.ingest.normalize import SENTENCE_END
 from assistant.core.report import markers
 from assistant.core.report.structure import ReportStructure, load_structure
 from assistant.numerals import chinese_to_int, int_to_chinese
+
+if TYPE_CHECKING:  # imported when splitting: answering reads REPORT_LEVELS without LangChain
+    from langchain_core.documents import Document
 
 Pages = list[tuple[int, str]] | None
 
@@ -144,7 +145,7 @@ def split_regulation(
         for group in _pack(_line_units(item.lines, max_chars), max_chars):
             body = _join(group)
             meta = _meta(info, chapter=item.chapter or None, page=find_page(body))
-            docs.append(Document(page_content=body, metadata=meta))
+            docs.append(_document(page_content=body, metadata=meta))
     return docs
 
 
@@ -154,7 +155,7 @@ def _article_docs(
     base = dict(article=art.label, article_no=art.number, chapter=art.chapter or None)
     full = "\n".join("\n".join(p) for p in art.paragraphs)
     if len(full) <= max_chars:
-        return [Document(page_content=full, metadata=_meta(info, **base, page=find_page(full)))]
+        return [_document(page_content=full, metadata=_meta(info, **base, page=find_page(full)))]
     units = [u for n, p in enumerate(art.paragraphs, 1) for u in _line_units(p, max_chars, n)]
     docs = []
     for i, group in enumerate(_pack(units, max_chars - len(art.label) - 12)):
@@ -164,7 +165,7 @@ def _article_docs(
             # Each part must stand alone in a search result, so it names its article.
             body = f"{art.label}（续，第{first}款起） {body}"
         meta = _meta(info, **base, paragraph=first, page=find_page(group[0].text))
-        docs.append(Document(page_content=body, metadata=meta))
+        docs.append(_document(page_content=body, metadata=meta))
     return docs
 
 
@@ -199,7 +200,7 @@ def split_report(
             if i:
                 body = f"{block.path[-1]}（续）\n{body}"
             meta = _meta(info, section=" > ".join(block.path), page=page)
-            docs.append(Document(page_content=body, metadata=meta))
+            docs.append(_document(page_content=body, metadata=meta))
     return docs
 
 
@@ -290,7 +291,7 @@ def split_generic(
     for group in _pack(units, max_chars, overlap_sentences):
         body = _join(group)
         docs.append(
-            Document(page_content=body, metadata=_meta(info, page=find_page(group[0].text)))
+            _document(page_content=body, metadata=_meta(info, page=find_page(group[0].text)))
         )
     return docs
 
@@ -306,3 +307,9 @@ def split_document(doc: LoadedDocument, info: DocInfo) -> list[Document]:
     for i, d in enumerate(docs):
         d.metadata["chunk_index"] = i
     return docs
+
+
+def _document(page_content: str, metadata: dict[str, Any]) -> Document:
+    from langchain_core.documents import Document
+
+    return Document(page_content=page_content, metadata=metadata)

@@ -4,6 +4,17 @@
 is the one ranking path used by search, answering, the UI and the evals.
 """
 
-from assistant.core.retrieval.hybrid import HybridRetriever, KnowledgeRetriever
+from typing import Any
+
+from assistant.core.retrieval.hybrid import HybridRetriever
 
 __all__ = ["HybridRetriever", "KnowledgeRetriever"]
+
+
+def __getattr__(name: str) -> Any:
+    # The LangChain adapter is imported on first use only: searching needs no LangChain.
+    if name == "KnowledgeRetriever":
+        from assistant.core.retrieval.langchain_retriever import KnowledgeRetriever
+
+        return KnowledgeRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,9 +15,6 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from assistant.adapters.rerank import rerank_hits
 from assistant.core.ownwork import is_own_work
@@ -32,6 +29,8 @@ from assistant.documents import Hit
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from langchain_core.retrievers import BaseRetriever
 
     from assistant.adapters.rerank import Reranker
     from assistant.adapters.store import KnowledgeStore, StoredChunk
@@ -304,22 +303,9 @@ class HybridRetriever:
 
     def as_langchain(self, k: int | None = None) -> BaseRetriever:
         """This retriever as a LangChain ``BaseRetriever`` (for LCEL chains)."""
+        from assistant.core.retrieval.langchain_retriever import KnowledgeRetriever
+
         return KnowledgeRetriever(hybrid=self, k=k or self.settings.k)
-
-
-class KnowledgeRetriever(BaseRetriever):
-    """LangChain adapter over :class:`HybridRetriever`."""
-
-    hybrid: Any
-    k: int = 10
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits = self.hybrid.search(query, k=self.k)
-        return [
-            Document(page_content=h.text, metadata={**h.metadata, "score": h.score}) for h in hits
-        ]
 
 
 def _where(filters: dict[str, Any] | None) -> dict[str, Any] | None:

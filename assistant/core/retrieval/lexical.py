@@ -28,15 +28,17 @@ class Tokenizer:
 
     def __init__(self, stopwords: set[str] | None = None, cache_dir: Path | None = None) -> None:
         """Args:
-        cache_dir: Where jieba keeps its parsed dictionary (``jieba.cache``): the data folder,
-            so the cache survives a cleaned system temp folder (building it costs ~1 s).
+        cache_dir: Where jieba keeps its parsed dictionary (``jieba.cache``, and the same split
+            by first character, read on demand: :mod:`.wordfreq`): the data folder, so the cache
+            survives a cleaned system temp folder (building it costs ~1 s).
         """
         import jieba
 
         jieba.setLogLevel(60)
-        if cache_dir is not None and not jieba.dt.initialized:
-            cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            jieba.dt.tmp_dir = str(cache_dir)
+        if cache_dir is not None:
+            from assistant.core.retrieval.wordfreq import install
+
+            install(jieba, cache_dir)
         jieba.initialize()
         self._jieba = jieba
         self.stopwords = stopwords if stopwords is not None else load_stopwords()

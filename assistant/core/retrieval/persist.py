@@ -7,6 +7,8 @@ Layout of ``<data_dir>/index/``::
                     the folder is as trusted as the Chroma database beside it)
     vectors.npy     unit-row float32 matrix, memory-mapped on load
     words/ bigrams/ the two bm25s indexes (sparse score matrices memory-mapped on load)
+    table.pkl       the chunks' ranking facts (:class:`ChunkTable`), kept only while
+                    ``features.py`` is the file that computed them (else rebuilt and saved again)
 
 The snapshot is reused only when the store's fingerprint (:meth:`KnowledgeStore.fingerprint`,
 bumped on every write) equals the one it was built from; otherwise it is rebuilt from the store.
@@ -14,17 +16,20 @@ bumped on every write) equals the one it was built from; otherwise it is rebuilt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import pickle
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.core.retrieval.features import ChunkTable
 from assistant.core.retrieval.lexical import BigramQuery, BM25Index
 from assistant.core.retrieval.snapshot import Snapshot
 
@@ -63,6 +68,7 @@ def save_snapshot(snapshot: Snapshot, folder: Path, fingerprint: str) -> None:
         pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
     snapshot.words.save(tmp / "words")
     snapshot.bigrams.save(tmp / "bigrams")
+    _save_table(snapshot.table, tmp / TABLE)
     manifest = {"format": FORMAT, "fingerprint": fingerprint, "chunks": len(chunks)}
     (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     old = folder.parent / f".{folder.name}.{os.getpid()}.old"
@@ -91,7 +97,41 @@ def load_snapshot(
     except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:
         logger.warning("检索索引缓存不可用，将重新建立：%s", exc)
         return None
-    return Snapshot(words, bigrams, matrix)
+    table = _load_table(folder / TABLE, len(chunks))
+    snapshot = Snapshot(words, bigrams, matrix, table)
+    if table is None:
+        try:
+            _save_table(snapshot.table, folder / TABLE)
+        except OSError:
+            pass  # read-only folder: the table is rebuilt by each process
+    return snapshot
+
+
+TABLE = "table.pkl"
+
+
+def _table_version() -> str:
+    """The table is computed by features.py: a copy saved by another version of it is stale."""
+    source = sys.modules[ChunkTable.__module__].__file__ or ""
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+
+
+def _save_table(table: ChunkTable | None, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+        pickle.dump({"version": _table_version(), "table": table}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def _load_table(path: Path, rows: int) -> ChunkTable | None:
+    """The saved table when ``features.py`` is unchanged since and its rows match; else None."""
+    try:
+        with path.open("rb") as f:
+            saved = pickle.load(f)
+        table = saved["table"] if saved["version"] == _table_version() else None
+    except (OSError, ValueError, KeyError, TypeError, EOFError, AttributeError, pickle.UnpicklingError):
+        return None
+    return table if isinstance(table, ChunkTable) and len(table.law_code) == rows else None
 
 
 def _chunks(rows: dict) -> list[StoredChunk]:
