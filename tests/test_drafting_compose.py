@@ -17,7 +17,6 @@ from assistant.core.drafting.phrases import Picker, is_two_clause, load_phrases
 from assistant.core.drafting.quality import (
     char_count,
     repeated_sentences,
-    section_chars,
     two_clause_share,
 )
 from assistant.prompts import PromptError

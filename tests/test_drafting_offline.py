@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from assistant.core.drafting.facts import split_shortcoming
 from assistant.core.drafting import (
     Drafter,
     DraftingService,
@@ -17,6 +16,7 @@ from assistant.core.drafting import (
     facts_from_dict,
 )
 from assistant.core.drafting.checks import invented_numbers
+from assistant.core.drafting.facts import split_shortcoming
 from assistant.core.drafting.numbers import find_figures
 from tests.drafting_cases import case, case_names
 
