@@ -395,6 +395,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
 
     def drafting() -> DraftingService:
         from assistant.core.drafting.indicators import load_catalogue
+        from assistant.adapters.vectorcache import DiskCachedEmbeddings
         from assistant.core.drafting.service import DraftingService
 
         # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
@@ -405,7 +406,7 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
             verify=resolver.verify,
             fonts=settings.export,
             history=names.history,
-            embeddings=embeddings,
+            embeddings=DiskCachedEmbeddings(embeddings, settings.cache_dir),
             past=_past_paragraphs(retriever),
         )
     with _building("[ocr]", "文字识别"):
