@@ -394,8 +394,8 @@ def build_assistant(settings: Settings | None = None, llm_backend: str | None = 
         )
 
     def drafting() -> DraftingService:
-        from assistant.core.drafting.indicators import load_catalogue
         from assistant.adapters.vectorcache import DiskCachedEmbeddings
+        from assistant.core.drafting.indicators import load_catalogue
         from assistant.core.drafting.service import DraftingService
 
         # The indicator catalogue is built once here and shared by drafting, checks, facts and the UI.
